@@ -1,0 +1,68 @@
+# Two commands matter: `make run` (the platform with demo content) and `make test` (the suite).
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format messages browser serve-prod clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+## run: install, migrate SQLite, load demo content, serve on http://127.0.0.1:8000/ with a task worker
+run: $(VENV)/.installed
+	$(BIN)/undersigned migrate --noinput -v0
+	$(BIN)/undersigned collectstatic --noinput -v0
+	$(BIN)/undersigned load_demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the task worker)"
+	@$(BIN)/undersigned db_worker --interval 0.5 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/undersigned runserver --noreload $(HOST):$(PORT)
+
+## test: install test dependencies and Chromium, run the whole suite (PostgreSQL when DATABASE_URL is set)
+test: $(VENV)/.installed-test browser
+	SECRET_KEY=$${SECRET_KEY:-not-secret-test-key} $(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else \
+	  echo "!!! /usr/bin/chromium is missing and this is not root: BROWSER TESTS WILL BE SKIPPED !!!"; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/undersigned makemigrations --check --dry-run
+	$(BIN)/undersigned check
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## messages: extract and compile translations (needs gettext); the compiled .mo files are committed
+messages: $(VENV)/.installed
+	for app in undersigned/*/locale; do \
+	  (cd $$app/.. && ../../$(BIN)/django-admin makemessages -l ar --no-obsolete --no-location \
+	     && ../../$(BIN)/django-admin makemessages -d djangojs -l ar --no-obsolete --no-location 2>/dev/null; \
+	   ../../$(BIN)/django-admin compilemessages -v0); \
+	done
+
+## serve-prod: the production start command (set SECRET_KEY, DATABASE_URL, SITE_URL, ALLOWED_HOSTS)
+serve-prod: $(VENV)/.installed
+	$(BIN)/undersigned collectstatic --noinput -v0
+	$(BIN)/gunicorn undersigned.wsgi --bind $(HOST):$(PORT) --workers $${WEB_WORKERS:-4} --access-logfile -
+
+clean:
+	rm -rf $(VENV)

@@ -1,0 +1,59 @@
+"""Configuration comes from the environment; production refuses to start without its secret."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PRODUCTION = {
+    "SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-1234567890-abcdefgh",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/undersigned",
+    "SITE_URL": "https://petitions.example.org",
+    "ALLOWED_HOSTS": "petitions.example.org",
+}
+
+
+def run_manage(args, env, tmp_path):
+    unset = {"SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
+    environment.update(
+        {"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "undersigned.settings"}
+    )
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "undersigned.manage", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = run_manage(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_check_deploy_passes_with_production_settings(tmp_path):
+    result = run_manage(["check", "--deploy", "--fail-level", "WARNING"], PRODUCTION, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_embedded_default_generates_its_secret_once_in_the_data_dir(tmp_path):
+    for _ in range(2):
+        result = run_manage(["check"], {}, tmp_path)
+        assert result.returncode == 0, result.stderr
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize("value", ["maybe", "2"])
+def test_a_malformed_boolean_is_refused_with_its_name(tmp_path, value):
+    result = run_manage(["check"], {"DEBUG": value}, tmp_path)
+    assert result.returncode != 0
+    assert "DEBUG must be one of" in result.stderr

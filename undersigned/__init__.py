@@ -1,0 +1,1 @@
+"""Undersigned: petitions and sign-on letters for human-rights organisations."""

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} staff"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("undersigned.pages.urls")),
+)
+
+if settings.DEBUG or settings.EMBEDDED:
+    # The embedded default serves uploaded photos itself; production puts them behind the proxy.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]
+
+handler500 = "undersigned.pages.views.server_error"
