@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages browser serve-prod clean
+.PHONY: run test lint format messages system-packages serve-prod clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -30,15 +30,17 @@ run: $(VENV)/.installed
 	  $(BIN)/undersigned runserver --noreload $(HOST):$(PORT)
 
 ## test: install test dependencies and Chromium, run the whole suite (PostgreSQL when DATABASE_URL is set)
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test system-packages
 	SECRET_KEY=$${SECRET_KEY:-not-secret-test-key} $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-browser:
-	@if [ -x /usr/bin/chromium ]; then :; \
+# Chromium for the browser tests; Noto fonts so Arabic renders well in screenshots and PDFs.
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-core
+system-packages:
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-	  echo "!!! /usr/bin/chromium is missing and this is not root: BROWSER TESTS WILL BE SKIPPED !!!"; \
+	  echo "!!! not root, cannot install $(SYSTEM_PACKAGES): BROWSER TESTS WILL BE SKIPPED !!!"; \
 	fi
 
 lint: $(VENV)/.installed-test

@@ -35,7 +35,6 @@ def plain_static_storage():
 @pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.EMAIL_FILE_PATH = tmp_path / "outbox"
 
 
 @pytest.fixture(scope="session")
@@ -59,3 +58,60 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+class SMTPCollector:
+    """A real SMTP server on loopback that keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        message = email.message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append({"to": envelope.rcpt_tos, "message": message})
+        return "250 Message accepted for delivery"
+
+    def bodies(self, index=-1):
+        message = self.messages[index]["message"]
+        text = message.get_body(("plain",)).get_content()
+        html = message.get_body(("html",)).get_content()
+        return text, html
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """Point Django's SMTP backend at a local aiosmtpd server for the test."""
+    from aiosmtpd.controller import Controller
+
+    collector = SMTPCollector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = controller.hostname
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield collector
+    controller.stop()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run the real task worker until the queue is empty, as `undersigned db_worker` would."""
+    from django.core.management import call_command
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    return run
