@@ -167,6 +167,9 @@ PROXY_COUNT = env_int("PROXY_COUNT", 0)
 if PROXY_COUNT:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Signing: how long an emailed confirmation link works; unconfirmed signatures go after it.
+CONFIRMATION_DAYS = env_int("CONFIRMATION_DAYS", 7)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,9 +1,12 @@
 import logging
 
-from django.shortcuts import render
+from django.core import signing
+from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_http_methods
 from django.views.defaults import server_error as plain_server_error
 
+from . import confirmations
 from .actions import list_actions
 
 logger = logging.getLogger(__name__)
@@ -19,6 +22,21 @@ def about(request):
 
 def privacy(request):
     return render(request, "pages/privacy.html")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """Landing page of an emailed confirmation link: GET shows a button, POST confirms."""
+    try:
+        handler, pk = confirmations.read_token(token)
+    except signing.BadSignature:
+        return render(request, "pages/confirm.html", {"confirmation": None}, status=400)
+    confirmation = handler.describe(pk)
+    if confirmation is None:
+        return render(request, "pages/confirm.html", {"confirmation": None}, status=404)
+    if request.method == "POST":
+        return redirect(handler.confirm(pk))
+    return render(request, "pages/confirm.html", {"confirmation": confirmation})
 
 
 @requires_csrf_token
