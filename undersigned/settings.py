@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "undersigned.pages",
     "undersigned.organisations",
     "undersigned.emails",
+    "undersigned.petitions",
     "django_countries",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -111,6 +112,8 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["undersigned.formats"]
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default: a typed "example.org" means https
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -12,6 +12,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("undersigned.pages.urls")),
+    path("petitions/", include("undersigned.petitions.urls")),
 )
 
 if settings.DEBUG or settings.EMBEDDED:

@@ -8,6 +8,7 @@ def site(request):
     language = get_language() or settings.LANGUAGE_CODE
     return {
         "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
         "language_links": language_links(request, language),
         "language_bidi": get_language_info(language)["bidi"],
     }

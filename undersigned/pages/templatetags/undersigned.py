@@ -9,3 +9,9 @@ register = template.Library()
 def markdown_filter(text: str):
     """{{ petition.body|markdown }}: staff Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter
+def alt(photo, language: str) -> str:
+    """{{ photo|alt:LANGUAGE_CODE }}: a photo's alt text in the page's language."""
+    return photo.alt_in(language)

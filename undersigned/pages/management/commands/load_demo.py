@@ -9,6 +9,8 @@ from django.db import transaction
 # Each app that has demo content adds its module here, in the order they depend on each other.
 DEMO_MODULES = [
     "undersigned.organisations.demo",
+    "undersigned.letters.demo",
+    "undersigned.petitions.demo",
 ]
 
 STAFF_USERNAME = "staff"

@@ -1,0 +1,15 @@
+"""The exact opt-in wording a signer agrees to, versioned so that each opt-in can prove it."""
+
+from django.utils import translation
+from django.utils.translation import gettext
+
+# Change the version whenever the wording below changes.
+OPT_IN_VERSION = "2026-11-21"
+
+
+def opt_in_text(organiser_name: str, language: str | None = None) -> str:
+    with translation.override(language or translation.get_language()):
+        return gettext(
+            "Keep me updated by email about this campaign and other actions by %(organiser)s. "
+            "I can unsubscribe at any time."
+        ) % {"organiser": organiser_name}

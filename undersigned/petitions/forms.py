@@ -1,0 +1,62 @@
+import re
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+# Zero-width joiner and non-joiner are part of how Arabic and Persian names are written.
+ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
+SOURCE_CLEANER = re.compile(r"[^a-z0-9_.-]+")
+
+
+def sanitise_source(raw: str | None) -> str:
+    """A `?source=` code: lower-case letters, digits, `_ . -`, at most 64 characters."""
+    return SOURCE_CLEANER.sub("", (raw or "").lower())[:64]
+
+
+def has_invisible_controls(text: str) -> bool:
+    return any(
+        unicodedata.category(char) in {"Cc", "Cf", "Cs", "Co"}
+        and char not in ALLOWED_FORMAT_CHARACTERS
+        for char in text
+    )
+
+
+class SignatureForm(forms.Form):
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+    )
+    country = forms.ChoiceField(label=_("Country"))
+    opt_in = forms.BooleanField(required=False)
+    source = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, opt_in_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request so that country names come sorted in the page's language.
+        self.fields["country"].choices = [("", _("Choose your country")), *countries]
+        self.fields["country"].widget.attrs["autocomplete"] = "country"
+        self.fields["opt_in"].label = opt_in_label
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if has_invisible_controls(name):
+            raise forms.ValidationError(
+                _("Please remove invisible control characters from your name.")
+            )
+        if not any(char.isalpha() for char in name):
+            raise forms.ValidationError(_("Please enter your name in letters."))
+        return name
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip()
+
+    def clean_source(self) -> str:
+        return sanitise_source(self.cleaned_data.get("source"))

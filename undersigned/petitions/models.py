@@ -1,0 +1,377 @@
+import random
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from undersigned.organisations.models import Organisation, Target
+
+from .goals import next_goal
+from .photos import PhotoFileMixin
+
+COUNT_SHARDS = 16
+COUNT_CACHE_SECONDS = 2
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    DELIVERED = "delivered", _("Delivered")
+
+
+class PetitionQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(state=State.DRAFT).filter(opens_at__lte=timezone.now())
+
+    def open(self):
+        now = timezone.now()
+        return self.filter(state=State.OPEN, opens_at__lte=now).filter(
+            Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+        )
+
+    def public_cards(self, language: str) -> list["PetitionCard"]:
+        """The public petitions as home-page cards in one language (see pages.actions)."""
+        petitions = self.public().select_related("organiser").prefetch_related("texts")
+        return [PetitionCard(petition, petition.text_in(language)) for petition in petitions]
+
+
+class Petition(models.Model):
+    """A petition: one action with one count, written in one or more languages."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    organiser = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="petitions",
+        verbose_name=_("organiser"),
+    )
+    targets = models.ManyToManyField(Target, related_name="petitions", verbose_name=_("targets"))
+    original_language = models.CharField(
+        _("original language"), max_length=8, choices=settings.LANGUAGES, default="en"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    goal = models.PositiveIntegerField(
+        _("first goal"),
+        default=1000,
+        help_text=_("Once reached, the goal shown steps up by itself (1,000 → 2,000 → 5,000 …)."),
+    )
+    opens_at = models.DateTimeField(_("opens at"), default=timezone.now)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    double_opt_in = models.BooleanField(
+        _("ask signers to confirm by email"),
+        default=True,
+        help_text=_("A signature counts once its email address is confirmed."),
+    )
+    show_recent_signers = models.BooleanField(
+        _("show the latest signers"),
+        default=False,
+        help_text=_("First name, initial and country only."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+
+    def __str__(self) -> str:
+        text = self.text_in(self.original_language)
+        return text.title if text else self.slug
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:detail", args=[self.slug])
+
+    # Texts and translations
+
+    def text_in(self, language: str) -> "PetitionText | None":
+        """The text in `language`, else in the original language, else any."""
+        texts = {text.language: text for text in self.texts.all()}
+        return (
+            texts.get(language)
+            or texts.get(self.original_language)
+            or next(iter(texts.values()), None)
+        )
+
+    # State
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return (
+            self.state == State.OPEN
+            and self.opens_at <= now
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
+    @property
+    def public_state(self) -> str:
+        """What visitors see: an open petition past its closing date is closed."""
+        if self.state == State.OPEN and not self.is_open:
+            return State.CLOSED
+        return self.state
+
+    # Count: per-shard rows, so thousands of concurrent signers do not queue on one row lock.
+
+    def signature_count(self) -> int:
+        key = f"petition:{self.pk}:count"
+        count = cache.get(key)
+        if count is None:
+            count = self.shards.aggregate(total=Sum("count"))["total"] or 0
+            cache.set(key, count, COUNT_CACHE_SECONDS)
+        return count
+
+    def add_to_count(self, amount: int = 1) -> None:
+        shard = random.randrange(COUNT_SHARDS)  # spreads load; not security
+        updated = self.shards.filter(shard=shard).update(count=F("count") + amount)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    self.shards.create(shard=shard, count=amount)
+            except IntegrityError:  # another signer created it first
+                self.shards.filter(shard=shard).update(count=F("count") + amount)
+
+    def recount(self) -> int:
+        """Rebuild the count from the signatures themselves (a full scan: staff use only)."""
+        with transaction.atomic():
+            total = self.signatures.filter(status=Signature.Status.CONFIRMED).count()
+            self.shards.all().delete()
+            self.shards.create(shard=0, count=total)
+        cache.delete(f"petition:{self.pk}:count")
+        return total
+
+    def current_goal(self, count: int) -> int:
+        return next_goal(self.goal, count)
+
+
+class PetitionText(models.Model):
+    """A petition's words in one language."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences, for listings and share cards."),
+    )
+    body = models.TextField(_("body"), max_length=50_000, blank=True, help_text=_("Markdown."))
+    pledge_heading = models.CharField(
+        _("addressed to"),
+        max_length=300,
+        help_text=_("The opening of the petition text, e.g. “To the UN Secretary-General,”."),
+    )
+    pledge = models.TextField(
+        _("petition text"), max_length=5000, help_text=_("What a signer pledges.")
+    )
+    thank_you = models.TextField(
+        _("thank-you message"), max_length=2000, blank=True, help_text=_("Shown on the share step.")
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "language"], name="one_text_per_language")
+        ]
+        verbose_name = _("text in one language")
+        verbose_name_plural = _("texts and translations")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
+
+
+class OrderedPerLanguage(models.Model):
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["language", "position", "id"]
+
+
+class Demand(OrderedPerLanguage):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="demands")
+    heading = models.CharField(_("heading"), max_length=200)
+    text = models.TextField(_("text"), max_length=3000)
+
+    class Meta(OrderedPerLanguage.Meta):
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class KeyFact(OrderedPerLanguage):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="key_facts")
+    figure = models.CharField(_("figure"), max_length=40, help_text=_("e.g. 112,000"))
+    label = models.CharField(_("label"), max_length=200, help_text=_("e.g. people still missing"))
+
+    class Meta(OrderedPerLanguage.Meta):
+        verbose_name = _("key fact")
+        verbose_name_plural = _("key facts")
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.label}"
+
+
+class Photo(PhotoFileMixin, models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="photos")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    image = models.ImageField(_("image"), upload_to="petitions/photos/original/")
+    alt_text = models.CharField(_("alt text"), max_length=300)
+    translated_alt_text = models.JSONField(
+        _("alt text in other languages"), default=dict, blank=True, help_text=_('{"ar": "…"}')
+    )
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    variants = models.JSONField(editable=False, default=dict)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def alt_in(self, language: str) -> str:
+        return self.translated_alt_text.get(language) or self.alt_text
+
+
+class CountShard(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="shards")
+    shard = models.PositiveSmallIntegerField()
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petition", "shard"], name="one_row_per_shard")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}/{self.shard}: {self.count}"
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
+    name = models.CharField(_("full name"), max_length=120)
+    email = models.EmailField(_("email"), max_length=254)
+    email_digest = models.CharField(max_length=64, editable=False)
+    country = CountryField(_("country"))
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    opt_in = models.BooleanField(_("wants updates by email"), default=False)
+    consent_text = models.TextField(_("consent text"), blank=True)
+    consent_version = models.CharField(_("consent version"), max_length=40, blank=True)
+    source = models.CharField(_("source"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    duplicate_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "email_digest"], name="one_signature_per_email"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["petition", "status", "created_at"], name="signature_progress"),
+            models.Index(fields=["status", "created_at"], name="signature_pending_age"),
+        ]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_country_display()})"
+
+    @property
+    def public_name(self) -> str:
+        """First name and initial: all a public list may show."""
+        parts = self.name.split()
+        if len(parts) < 2:
+            return parts[0] if parts else ""
+        return f"{parts[0]} {parts[-1][0]}."
+
+    def confirm(self) -> bool:
+        """Count this signature once; True only the first time (safe against double clicks)."""
+        with transaction.atomic():
+            confirmed = Signature.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
+                status=self.Status.CONFIRMED, confirmed_at=timezone.now()
+            )
+            if confirmed:
+                self.petition.add_to_count()
+        return bool(confirmed)
+
+    def claim_duplicate_notice(self) -> bool:
+        """True at most once a day per address and petition: the caller may send the notice."""
+        now = timezone.now()
+        claimed = (
+            Signature.objects.filter(pk=self.pk)
+            .filter(
+                Q(duplicate_notice_at__isnull=True)
+                | Q(duplicate_notice_at__lt=now - timezone.timedelta(days=1))
+            )
+            .update(duplicate_notice_at=now)
+        )
+        return bool(claimed)
+
+
+class ShareClick(models.Model):
+    """Clicks on the share step, by channel and day."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="share_clicks")
+    channel = models.CharField(max_length=20)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "channel", "day"], name="one_row_per_channel_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.day}: {self.count}"
+
+
+@dataclass
+class PetitionCard:
+    """A petition as the home page lists it."""
+
+    petition: Petition
+    text: PetitionText | None
+    card_template = "petitions/_card.html"
+
+    @property
+    def state(self) -> str:
+        return self.petition.public_state
+
+    def sort_timestamp(self) -> float:
+        return self.petition.opens_at.timestamp()
+
+    @property
+    def organiser(self) -> str:
+        return self.petition.organiser.name_in(translation.get_language())
+
+    @property
+    def count(self) -> int:
+        return self.petition.signature_count()
+
+    @property
+    def language_matches(self) -> bool:
+        return self.text is not None and self.text.language == translation.get_language()

@@ -1,0 +1,62 @@
+"""Photos are resized on upload to a few widths, re-encoded (which drops EXIF and GPS data,
+a real risk for people photographed in a conflict), and served with srcset."""
+
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps
+
+WIDTHS = (480, 960, 1600)
+JPEG_QUALITY = 82
+
+
+def resized_variants(image_file) -> tuple[tuple[int, int], dict[int, bytes]]:
+    """The original size and a JPEG per width (never upscaled), without any metadata."""
+    with Image.open(image_file) as source:
+        image = ImageOps.exif_transpose(source).convert("RGB")
+    variants = {}
+    for width in WIDTHS:
+        if width > image.width and variants:
+            break
+        copy = image.copy()
+        copy.thumbnail((min(width, image.width), 10_000), Image.Resampling.LANCZOS)
+        buffer = BytesIO()
+        copy.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        variants[copy.width] = buffer.getvalue()
+    return image.size, variants
+
+
+class PhotoFileMixin:
+    """For a model with `image`, `width`, `height` and `variants` fields."""
+
+    def save(self, *args, **kwargs):
+        if self.image and not getattr(self.image, "_committed", True):
+            self._store_variants()
+        super().save(*args, **kwargs)
+
+    def _store_variants(self) -> None:
+        (self.width, self.height), variants = resized_variants(self.image)
+        stem = PurePosixPath(self.image.name).stem
+        self.variants = {}
+        for width, data in variants.items():
+            name = default_storage.save(f"petitions/photos/{stem}-{width}w.jpg", ContentFile(data))
+            self.variants[str(width)] = name
+        # Keep only the cleaned largest variant: the upload itself may carry GPS data.
+        largest = max(variants)
+        self.image.save(f"{stem}.jpg", ContentFile(variants[largest]), save=False)
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(
+            f"{default_storage.url(name)} {width}w"
+            for width, name in sorted(self.variants.items(), key=lambda item: int(item[0]))
+        )
+
+    @property
+    def src(self) -> str:
+        if not self.variants:
+            return self.image.url if self.image else ""
+        smallest_useful = sorted(self.variants, key=int)[min(1, len(self.variants) - 1)]
+        return default_storage.url(self.variants[smallest_useful])

@@ -1,0 +1,71 @@
+"""Signing a petition: the only write path for signatures."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from undersigned.emails.addresses import email_digest, normalise_email
+
+from . import tasks
+from .consent import OPT_IN_VERSION, opt_in_text
+from .models import Petition, Signature
+
+
+class PetitionClosed(Exception):
+    pass
+
+
+def sign_petition(
+    petition: Petition,
+    *,
+    name: str,
+    email: str,
+    country: str,
+    opt_in: bool,
+    language: str,
+    source: str = "",
+) -> None:
+    """Record a signature, or notice a repeat. Either way the caller answers the same.
+
+    Everything happens in one transaction: the row, the count (when no confirmation is
+    needed) and the queued email are all saved together or not at all.
+    """
+    if not petition.is_open:
+        raise PetitionClosed
+    address = normalise_email(email)
+    confirmed = not petition.double_opt_in
+    now = timezone.now()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                signature = Signature.objects.create(
+                    petition=petition,
+                    name=name,
+                    email=address,
+                    email_digest=email_digest(address),
+                    country=country,
+                    language=language,
+                    status=Signature.Status.CONFIRMED if confirmed else Signature.Status.PENDING,
+                    confirmed_at=now if confirmed else None,
+                    opt_in=opt_in,
+                    consent_text=opt_in_text(petition.organiser.name_in(language), language)
+                    if opt_in
+                    else "",
+                    consent_version=OPT_IN_VERSION if opt_in else "",
+                    source=source,
+                    created_at=now,
+                )
+        except IntegrityError:
+            notice_repeat(petition, address)
+            return
+        if confirmed:
+            petition.add_to_count()
+            tasks.send_thank_you.enqueue(signature.pk)
+        else:
+            tasks.send_confirmation.enqueue(signature.pk)
+
+
+def notice_repeat(petition: Petition, address: str) -> None:
+    """The address has signed before: tell its owner (at most daily), never the visitor."""
+    signature = Signature.objects.get(petition=petition, email_digest=email_digest(address))
+    if signature.claim_duplicate_notice():
+        tasks.send_repeat_notice.enqueue(signature.pk)

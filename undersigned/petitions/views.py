@@ -1,0 +1,162 @@
+import logging
+
+from django.db import DatabaseError
+from django.db.models import F
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET, require_http_methods
+
+from undersigned.pages.actions import list_actions
+
+from . import sharing
+from .consent import opt_in_text
+from .forms import SignatureForm, sanitise_source
+from .models import Petition, ShareClick, Signature
+from .services import PetitionClosed, sign_petition
+
+logger = logging.getLogger(__name__)
+RECENT_SIGNERS = 10
+
+
+def get_public_petition(request, slug: str) -> Petition:
+    """A petition visitors may see; staff also see drafts, as a preview."""
+    petition = get_object_or_404(
+        Petition.objects.select_related("organiser").prefetch_related("texts", "targets"), slug=slug
+    )
+    not_public = petition.public_state == "draft" or petition.opens_at > timezone.now()
+    if not_public and not request.user.is_staff:
+        raise Http404
+    return petition
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def detail(request, slug):
+    if request.method == "POST":
+        return sign(request, slug)
+    petition = get_public_petition(request, slug)
+    form = signature_form(petition, initial={"source": sanitise_source(request.GET.get("source"))})
+    return render_petition(request, petition, form)
+
+
+def sign(request, slug):
+    language = get_language()
+    form = SignatureForm(request.POST, opt_in_label="")
+    try:
+        petition = get_public_petition(request, slug)
+        form = signature_form(petition, data=request.POST)
+        if not petition.is_open:
+            return render_petition(request, petition, None, status=403, refused=True)
+        if not form.is_valid():
+            return render_petition(request, petition, form, status=400)
+        sign_petition(petition, language=language, **form.cleaned_data)
+    except PetitionClosed:
+        return render_petition(request, petition, None, status=403, refused=True)
+    except DatabaseError:
+        logger.exception("Signing %s failed on a database error", slug)
+        return render(
+            request, "petitions/sign_failed.html", {"form": form, "slug": slug}, status=503
+        )
+    return redirect("petitions:thanks", slug=slug)
+
+
+def signature_form(petition: Petition, **kwargs) -> SignatureForm:
+    label = opt_in_text(petition.organiser.name_in(get_language()))
+    return SignatureForm(opt_in_label=label, **kwargs)
+
+
+def render_petition(request, petition, form, status=200, refused=False):
+    language = get_language()
+    count = petition.signature_count()
+    context = {
+        "petition": petition,
+        "text": petition.text_in(language),
+        "form": form,
+        "refused": refused,
+        "count": count,
+        "goal": petition.current_goal(count),
+        "demands": [
+            d for d in petition.demands.all() if d.language == text_language(petition, language)
+        ],
+        "key_facts": [
+            f for f in petition.key_facts.all() if f.language == text_language(petition, language)
+        ],
+        "photos": list(petition.photos.all()),
+        "targets": [target.name_in(language) for target in petition.targets.all()],
+        "organiser": petition.organiser.name_in(language),
+        "other_actions": [] if petition.is_open else other_open_actions(petition, language),
+        "recent_signers": recent_signers(petition),
+        "share_url": sharing.shared_url(petition.get_absolute_url(), "link"),
+    }
+    return render(request, "petitions/detail.html", context, status=status)
+
+
+def text_language(petition: Petition, language: str) -> str:
+    text = petition.text_in(language)
+    return text.language if text else language
+
+
+def other_open_actions(petition: Petition, language: str) -> list:
+    return [
+        action
+        for action in list_actions(language)
+        if action.state == "open" and getattr(action, "petition", None) != petition
+    ]
+
+
+def recent_signers(petition: Petition) -> list[Signature]:
+    if not petition.show_recent_signers:
+        return []
+    return list(
+        petition.signatures.filter(status=Signature.Status.CONFIRMED)
+        .only("name", "country")
+        .order_by("-confirmed_at")[:RECENT_SIGNERS]
+    )
+
+
+@require_GET
+def thanks(request, slug):
+    petition = get_public_petition(request, slug)
+    language = get_language()
+    text = petition.text_in(language)
+    channels = [
+        {"code": code, "name": name, "url": reverse("petitions:share", args=[slug, code])}
+        for code, name in sharing.CHANNELS.items()
+    ]
+    context = {
+        "petition": petition,
+        "text": text,
+        "confirmed": request.GET.get("confirmed") == "1",
+        "channels": channels,
+        "share_url": sharing.shared_url(petition.get_absolute_url(), "link"),
+        "count": petition.signature_count(),
+    }
+    return render(request, "petitions/thanks.html", context)
+
+
+@require_GET
+def share(request, slug, channel):
+    if channel not in sharing.CHANNELS:
+        raise Http404
+    petition = get_public_petition(request, slug)
+    text = petition.text_in(get_language())
+    count_share_click(petition, channel)
+    url = sharing.shared_url(petition.get_absolute_url(), channel)
+    return ShareRedirect(sharing.channel_url(channel, url, text.title if text else ""))
+
+
+class ShareRedirect(HttpResponseRedirect):
+    allowed_schemes = ["https", "mailto"]
+
+
+def count_share_click(petition: Petition, channel: str) -> None:
+    today = timezone.localdate()
+    updated = ShareClick.objects.filter(petition=petition, channel=channel, day=today).update(
+        count=F("count") + 1
+    )
+    if not updated:
+        ShareClick.objects.get_or_create(
+            petition=petition, channel=channel, day=today, defaults={"count": 1}
+        )
