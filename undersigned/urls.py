@@ -12,6 +12,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("undersigned.pages.urls")),
+    path("letters/", include("undersigned.letters.urls")),
     path("petitions/", include("undersigned.petitions.urls")),
 )
 

@@ -1,0 +1,330 @@
+"""The staff back office for letters: moderation queue, direct add, import and CSV export.
+
+Every workflow goes through `services`, which also writes the audit log (StaffAction).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from . import importer, services
+from .exports import endorsements_csv
+from .forms import ConfirmImportForm, ImportForm, MergeForm, RejectForm
+from .models import (
+    Endorsement,
+    EndorsementToReview,
+    Letter,
+    Network,
+    PressContact,
+    StaffAction,
+    normalise_name,
+)
+
+
+class NetworkInline(admin.TabularInline):
+    model = Network
+    extra = 0
+
+
+class PressContactInline(admin.TabularInline):
+    model = PressContact
+    extra = 0
+
+
+@admin.register(Letter)
+class LetterAdmin(admin.ModelAdmin):
+    list_display = ["title", "language", "state", "translation_of", "approved", "to_verify"]
+    list_filter = ["state", "language"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["targets"]
+    inlines = [NetworkInline, PressContactInline]
+
+    def get_queryset(self, request):
+        status = Endorsement.Status
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_count=Count("endorsement", filter=Q(endorsement__status=status.APPROVED)),
+                review_count=Count(
+                    "endorsement", filter=Q(endorsement__status=status.PENDING_REVIEW)
+                ),
+            )
+        )
+
+    @admin.display(description=gettext_lazy("signatories"), ordering="approved_count")
+    def approved(self, letter):
+        return letter.approved_count
+
+    @admin.display(description=gettext_lazy("to verify"), ordering="review_count")
+    def to_verify(self, letter):
+        return letter.review_count
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/import/", view(self.import_view), name="letters_letter_import"),
+            path("<path:object_id>/export/", view(self.export_view), name="letters_letter_export"),
+            *super().get_urls(),
+        ]
+
+    def letter_for(self, request, object_id, permission) -> Letter:
+        letter = self.get_object(request, object_id)
+        if letter is None:
+            raise Http404
+        if not permission(request, letter):
+            raise PermissionDenied
+        return letter.original
+
+    def import_view(self, request, object_id):
+        """Step one: paste or upload, then see a preview. Step two: confirm, and it is saved."""
+        letter = self.letter_for(request, object_id, self.has_change_permission)
+        context = {"form": ImportForm(), "preview": None}
+        if request.method == "POST" and "confirm" in request.POST:
+            confirm = ConfirmImportForm(request.POST)
+            if confirm.is_valid():
+                preview = read_import(
+                    letter, confirm.cleaned_data["kind"], confirm.cleaned_data["content"]
+                )
+                created = services.import_endorsements(letter, preview, request.user)
+                count = len(created)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s organisation imported.",
+                        "%(count)s organisations imported.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect(endorsements_of(letter))
+        elif request.method == "POST":
+            form = ImportForm(request.POST, request.FILES)
+            context["form"] = form
+            if form.is_valid():
+                kind = "csv" if form.cleaned_data["csv_file"] else "text"
+                content = form.cleaned_data["csv_file"] or form.cleaned_data["text"]
+                context["preview"] = read_import(letter, kind, content)
+                context["confirm_form"] = ConfirmImportForm(
+                    initial={"kind": kind, "content": content}
+                )
+        return self.render_staff_page(
+            request, letter, "letters/admin/import.html", _("Import signatories"), context
+        )
+
+    def export_view(self, request, object_id):
+        letter = self.letter_for(request, object_id, self.has_view_permission)
+        if not request.user.has_perm("letters.view_endorsement"):
+            raise PermissionDenied
+        return endorsements_csv(Endorsement.objects.filter(letter=letter), letter.slug)
+
+    def render_staff_page(self, request, letter, template, title, context):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": letter,
+            "title": title,
+            **context,
+        }
+        return TemplateResponse(request, template, context)
+
+
+def read_import(letter: Letter, kind: str, content: str) -> importer.Preview:
+    if kind == "csv":
+        return importer.parse_csv(content, letter)
+    return importer.parse_numbered_list(content, letter)
+
+
+def endorsements_of(letter: Letter) -> str:
+    return reverse("admin:letters_endorsement_changelist") + f"?letter__id__exact={letter.pk}"
+
+
+class EndorsementAdminForm(forms.ModelForm):
+    class Meta:
+        model = Endorsement
+        fields = [
+            "letter",
+            "name",
+            "country",
+            "website",
+            "networks",
+            "position",
+            "contact_name",
+            "contact_email",
+            "authorised",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "letter" in self.fields:
+            self.fields["letter"].queryset = Letter.objects.originals()
+
+    def clean(self):
+        cleaned = super().clean()
+        letter = cleaned.get("letter") or getattr(self.instance, "letter", None)
+        name = cleaned.get("name")
+        if not (letter and name):
+            return cleaned
+        self.instance.normalised_name = normalise_name(name)
+        twins = Endorsement.objects.same_organisation(letter, name, cleaned.get("country") or "")
+        if twins.exclude(pk=self.instance.pk).exists():
+            self.add_error("name", _("This organisation is already on the letter."))
+        foreign = [n for n in cleaned.get("networks") or [] if n.letter_id != letter.pk]
+        if foreign:
+            self.add_error("networks", _("Choose networks of this letter only."))
+        return cleaned
+
+
+@admin.register(Endorsement)
+class EndorsementAdmin(admin.ModelAdmin):
+    form = EndorsementAdminForm
+    list_display = ["name", "marker_list", "country", "letter", "status", "created_at"]
+    list_filter = ["status", "letter", "authorised"]
+    search_fields = ["name", "contact_name", "contact_email"]
+    list_select_related = ["letter"]
+    readonly_fields = [
+        "status",
+        "language",
+        "rejection_reason",
+        "merged_into",
+        "created_at",
+        "confirmation_sent_at",
+        "confirmed_at",
+        "reviewed_at",
+    ]
+    actions = ["approve_selected", "reject_selected", "merge_selected", "export_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("networks")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields + (["letter"] if obj else [])
+
+    @admin.display(description=gettext_lazy("networks"))
+    def marker_list(self, endorsement):
+        return endorsement.markers()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        details = services.EndorsementDetails(
+            name=form.cleaned_data["name"],
+            country=form.cleaned_data["country"] or "",
+            website=form.cleaned_data["website"],
+            contact_name=form.cleaned_data["contact_name"],
+            contact_email=form.cleaned_data["contact_email"],
+            authorised=form.cleaned_data["authorised"],
+            networks=list(form.cleaned_data["networks"]),
+        )
+        created = services.add_endorsement(form.cleaned_data["letter"], details, request.user)
+        obj.pk = created.pk
+
+    def save_related(self, request, form, formsets, change):
+        if change:  # a new endorsement got its networks from services.add_endorsement
+            super().save_related(request, form, formsets, change)
+
+    @admin.action(description=gettext_lazy("Approve the selected endorsements"))
+    def approve_selected(self, request, queryset):
+        done = sum(services.approve(endorsement, request.user) for endorsement in queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)s endorsement approved.", "%(count)s endorsements approved.", done)
+            % {"count": done},
+        )
+
+    @admin.action(description=gettext_lazy("Reject the selected endorsements, with a reason"))
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            done = sum(services.reject(e, reason, request.user) for e in queryset)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s endorsement rejected.", "%(count)s endorsements rejected.", done
+                )
+                % {"count": done},
+            )
+            return None
+        return self.action_page(
+            request, queryset, "reject_selected", form, _("Reject endorsements")
+        )
+
+    @admin.action(description=gettext_lazy("Merge the selected duplicates into one endorsement"))
+    def merge_selected(self, request, queryset):
+        letters = set(queryset.values_list("letter", flat=True))
+        if len(letters) != 1:
+            self.message_user(request, _("Choose endorsements of one letter."), messages.ERROR)
+            return None
+        form = MergeForm(request.POST if "apply" in request.POST else None)
+        form.fields["into"].queryset = Endorsement.objects.filter(letter_id__in=letters).listed()
+        if form.is_valid():
+            keep = form.cleaned_data["into"]
+            done = sum(services.merge(e, keep, request.user) for e in queryset.exclude(pk=keep.pk))
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)s endorsement merged into “%(name)s”.",
+                    "%(count)s endorsements merged into “%(name)s”.",
+                    done,
+                )
+                % {"count": done, "name": keep.name},
+            )
+            return None
+        return self.action_page(request, queryset, "merge_selected", form, _("Merge duplicates"))
+
+    @admin.action(description=gettext_lazy("Export the selected endorsements as CSV"))
+    def export_selected(self, request, queryset):
+        return endorsements_csv(queryset, "endorsements")
+
+    def action_page(self, request, queryset, action, form, title):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "letters/admin/action.html", context)
+
+
+@admin.register(EndorsementToReview)
+class EndorsementToReviewAdmin(EndorsementAdmin):
+    """The moderation queue: confirmed by email, waiting for a member of staff."""
+
+    list_display = ["name", "marker_list", "country", "website", "letter", "confirmed_at"]
+    list_filter = ["letter"]
+    ordering = ["confirmed_at", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Endorsement.Status.PENDING_REVIEW)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(StaffAction)
+class StaffActionAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "username", "kind", "letter", "endorsement", "detail"]
+    list_filter = ["kind", "letter"]
+    search_fields = ["username", "detail"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

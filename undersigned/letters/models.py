@@ -1,0 +1,374 @@
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+def normalise_name(name: str) -> str:
+    """The form of an organisation's name used to spot duplicates: case, accents, spaces and
+    punctuation do not count, so "Amnesty International" and "AmnestyInternational" match."""
+    decomposed = unicodedata.normalize("NFKD", name or "")
+    kept = (c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return "".join(c for c in "".join(kept).casefold() if c.isalnum())
+
+
+class LetterQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(state=Letter.State.DRAFT)
+
+    def originals(self):
+        return self.filter(translation_of__isnull=True)
+
+
+class Letter(models.Model):
+    """A sign-on letter. Translations point at the original through `translation_of`; the
+    signatories, networks, state and ordering belong to the original and are shared."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for endorsements")
+        CLOSED = "closed", _("Closed")
+        DELIVERED = "delivered", _("Delivered")
+
+    class Ordering(models.TextChoices):
+        ALPHABETICAL = "alphabetical", _("Alphabetical")
+        STAFF = "staff", _("In the order staff set")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_("Leave empty for the original. A translation shares its signatories."),
+    )
+    summary = models.TextField(_("summary"), max_length=1000, blank=True)
+    body = models.TextField(_("letter text"), help_text=_("Markdown."))
+    targets = models.ManyToManyField(
+        "organisations.Target", verbose_name=_("addressed to"), blank=True
+    )
+    organiser = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, verbose_name=_("organiser")
+    )
+    place = models.CharField(_("place of the date line"), max_length=120, blank=True)
+    dated = models.DateField(_("date of the date line"), null=True, blank=True)
+    notes_to_editors = models.TextField(_("notes to editors"), blank=True, help_text=_("Markdown."))
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=State.choices,
+        default=State.DRAFT,
+        help_text=_("A published translation follows the state of the original."),
+    )
+    accepts_public_endorsements = models.BooleanField(
+        _("accepts endorsements from the public form"), default=True
+    )
+    signatory_order = models.CharField(
+        _("order of signatories"),
+        max_length=20,
+        choices=Ordering.choices,
+        default=Ordering.ALPHABETICAL,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = LetterQuerySet.as_manager()
+
+    card_template = "letters/_card.html"
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sign-on letter")
+        verbose_name_plural = _("sign-on letters")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        original = self.translation_of
+        if original and self.state != self.State.DRAFT:
+            self.state = original.state
+            self.accepts_public_endorsements = original.accepts_public_endorsements
+        super().save(*args, **kwargs)
+        if original is None:
+            self.translations.exclude(state=self.State.DRAFT).update(
+                state=self.state, accepts_public_endorsements=self.accepts_public_endorsements
+            )
+
+    def get_absolute_url(self) -> str:
+        return reverse("letters:detail", kwargs={"slug": self.slug})
+
+    @property
+    def original(self) -> "Letter":
+        return self.translation_of or self
+
+    @property
+    def is_public(self) -> bool:
+        return self.state != self.State.DRAFT
+
+    @property
+    def accepts_endorsements(self) -> bool:
+        return self.state == self.State.OPEN and self.accepts_public_endorsements
+
+    def versions(self) -> models.QuerySet:
+        """Every public version of this letter, this one included."""
+        original = self.original
+        return Letter.objects.public().filter(Q(pk=original.pk) | Q(translation_of=original))
+
+    def other_versions(self) -> list["Letter"]:
+        return [letter for letter in self.versions() if letter.pk != self.pk]
+
+    def version_in(self, language: str) -> "Letter | None":
+        return self.versions().filter(language=language).first()
+
+    def networks(self) -> models.QuerySet:
+        return self.original.network_set.all()
+
+    def signatories(self) -> "EndorsementQuerySet":
+        return Endorsement.objects.filter(letter=self.original).approved()
+
+    def sort_timestamp(self) -> float:
+        return self.created_at.timestamp()
+
+
+class Network(models.Model):
+    """A footnote group of a letter, e.g. `*` = members of the Syria Relief Network."""
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
+    marker = models.CharField(_("marker"), max_length=4, help_text=_("For example * or †."))
+    name = models.CharField(_("name"), max_length=200)
+    text = models.TextField(_("footnote text"), max_length=1000, blank=True)
+    translated_names = models.JSONField(
+        _("names in other languages"), default=dict, blank=True, help_text=_('{"ar": "…"}')
+    )
+    translated_texts = models.JSONField(
+        _("footnote texts in other languages"), default=dict, blank=True, help_text=_('{"ar": "…"}')
+    )
+
+    class Meta:
+        ordering = ["marker"]
+        verbose_name = _("network (footnote)")
+        verbose_name_plural = _("networks (footnotes)")
+        constraints = [
+            models.UniqueConstraint(fields=["letter", "marker"], name="letters_network_marker"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.marker} {self.name}"
+
+    def name_in(self, language: str) -> str:
+        return self.translated_names.get(language) or self.name
+
+    def text_in(self, language: str) -> str:
+        return self.translated_texts.get(language) or self.text
+
+
+class PressContact(models.Model):
+    letter = models.ForeignKey(
+        Letter, on_delete=models.CASCADE, related_name="press_contacts", verbose_name=_("letter")
+    )
+    name = models.CharField(_("name"), max_length=120)
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("press contact")
+        verbose_name_plural = _("press contacts")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EndorsementQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Endorsement.Status.APPROVED)
+
+    def listed(self):
+        """Still counted as the organisation's endorsement (not rejected, not merged)."""
+        return self.exclude(status__in=[Endorsement.Status.REJECTED, Endorsement.Status.MERGED])
+
+    def numbered(self, letter: Letter):
+        """The approved signatories in published order, each with its `number` in the full list;
+        filter the result in Python so that a filtered list keeps the numbers of the whole."""
+        order = ["position", "normalised_name", "pk"]
+        if letter.original.signatory_order == Letter.Ordering.ALPHABETICAL:
+            order = order[1:]
+        return (
+            self.filter(letter=letter.original)
+            .approved()
+            .annotate(number=Window(RowNumber(), order_by=[F(field).asc() for field in order]))
+            .order_by(*order)
+            .prefetch_related("networks")
+        )
+
+    def same_organisation(self, letter: Letter, name: str, country: str):
+        """Endorsements that would duplicate this one: same normalised name, and the same
+        country or none known (imported lists often have no country)."""
+        same_country = Q(country=country) | Q(country="") if country else Q()
+        return (
+            self.filter(letter=letter.original, normalised_name=normalise_name(name))
+            .filter(same_country)
+            .listed()
+        )
+
+    def totals(self) -> dict:
+        return self.aggregate(
+            organisations=Count("pk"),
+            countries=Count("country", distinct=True, filter=~Q(country="")),
+        )
+
+
+class Endorsement(models.Model):
+    """An organisation's signature on a letter. The contact is never shown publicly."""
+
+    class Status(models.TextChoices):
+        PENDING_EMAIL = "pending_email", _("Waiting for email confirmation")
+        PENDING_REVIEW = "pending_review", _("Waiting for staff review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        MERGED = "merged", _("Merged into another endorsement")
+
+    letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
+    name = models.CharField(_("organisation name"), max_length=200)
+    normalised_name = models.CharField(max_length=200, editable=False, db_index=True)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    networks = models.ManyToManyField(Network, blank=True, verbose_name=_("networks"))
+    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    authorised = models.BooleanField(_("signer is authorised to sign"), default=False)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_EMAIL
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), max_length=1000, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("merged into"),
+    )
+    position = models.PositiveIntegerField(
+        _("position"),
+        default=0,
+        help_text=_("Used when the letter lists signatories in staff order."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation email sent at"), null=True, blank=True
+    )
+    confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = EndorsementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        indexes = [models.Index(fields=["letter", "status"], name="letters_endorsement_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "normalised_name", "country"],
+                condition=~Q(status__in=["rejected", "merged"]),
+                name="letters_endorsement_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalised_name = normalise_name(self.name)
+        super().save(*args, **kwargs)
+
+    def markers(self) -> str:
+        return "".join(network.marker for network in self.networks.all())
+
+
+class StaffAction(models.Model):
+    """Append-only record of what staff did to letters and endorsements: evidence of who did
+    what. Written in the same transaction as the change it records."""
+
+    class Kind(models.TextChoices):
+        APPROVE = "approve", _("Approved")
+        REJECT = "reject", _("Rejected")
+        MERGE = "merge", _("Merged")
+        ADD = "add", _("Added")
+        IMPORT = "import", _("Imported")
+
+    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        verbose_name=_("by"),
+    )
+    username = models.CharField(_("username"), max_length=150)
+    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
+    letter = models.ForeignKey(
+        Letter, on_delete=models.SET_NULL, null=True, verbose_name=_("letter")
+    )
+    endorsement = models.ForeignKey(
+        Endorsement, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("endorsement")
+    )
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("staff action")
+        verbose_name_plural = _("staff actions (audit log)")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.kind} {self.detail}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise ValueError("Staff actions are append-only.")
+        super().save(*args, **kwargs)
+
+
+def public_letters(language: str) -> list[Letter]:
+    """The home page's letters: one version of each public letter, in `language` when it
+    exists, each with its `signed` count (see pages/actions.py)."""
+    letters = list(Letter.objects.public().order_by("pk"))
+    chosen: dict[int, Letter] = {}
+    for letter in letters:
+        group = letter.translation_of_id or letter.pk
+        if group not in chosen or letter.language == language:
+            chosen[group] = letter
+    counts = dict(
+        Endorsement.objects.approved()
+        .filter(letter_id__in=chosen)
+        .values_list("letter_id")
+        .annotate(n=Count("pk"))
+    )
+    for group, letter in chosen.items():
+        letter.signed = counts.get(group, 0)
+    return list(chosen.values())
+
+
+class EndorsementToReview(Endorsement):
+    """The moderation queue: endorsements whose email is confirmed, waiting for staff."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("endorsement to verify")
+        verbose_name_plural = _("endorsements to verify")

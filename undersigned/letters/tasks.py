@@ -1,0 +1,44 @@
+from django.conf import settings
+from django.utils import timezone, translation
+from django_tasks import task
+
+from undersigned.emails.sending import send_templated_email
+from undersigned.pages import confirmations
+
+from .models import Endorsement
+
+
+@task()
+def send_endorsement_confirmation(endorsement_pk: int) -> bool:
+    """Email the contact a link to confirm the endorsement. Skips endorsements already
+    confirmed, reviewed or already emailed, so a retried task sends nothing twice."""
+    endorsement = (
+        Endorsement.objects.select_related("letter")
+        .filter(
+            pk=endorsement_pk,
+            status=Endorsement.Status.PENDING_EMAIL,
+            confirmation_sent_at__isnull=True,
+        )
+        .first()
+    )
+    if endorsement is None or not endorsement.contact_email:
+        return False
+    token = confirmations.make_token("endorsement", endorsement.pk)
+    with translation.override(endorsement.language):
+        from django.urls import reverse
+
+        path = reverse("confirm", kwargs={"token": token})
+        letter = endorsement.letter.version_in(endorsement.language) or endorsement.letter
+    send_templated_email(
+        "letters/emails/confirm_endorsement",
+        to=endorsement.contact_email,
+        language=endorsement.language,
+        context={
+            "endorsement": endorsement,
+            "letter": letter,
+            "confirm_url": f"{settings.SITE_URL}{path}",
+            "days": settings.CONFIRMATION_DAYS,
+        },
+    )
+    Endorsement.objects.filter(pk=endorsement.pk).update(confirmation_sent_at=timezone.now())
+    return True

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "letters"
+
+urlpatterns = [
+    path("<slug:slug>/", views.letter_detail, name="detail"),
+    path("<slug:slug>/endorse/", views.endorse, name="endorse"),
+    path("<slug:slug>/endorse/thanks/", views.thanks, name="thanks"),
+    path("<slug:slug>/endorse/confirmed/", views.confirmed, name="confirmed"),
+    path("<slug:slug>/pdf/", views.pdf, name="pdf"),
+]
