@@ -2,11 +2,16 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.test import override_settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM guard would
 # otherwise refuse the test's own database calls made beside it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# The live test server queues only 10 connections by default; production servers queue
+# thousands. Concurrency tests would otherwise measure the test server's backlog.
+WSGIServer.request_queue_size = 256
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -107,9 +112,16 @@ def smtp_server(settings):
 
 
 @pytest.fixture
-def run_tasks():
-    """Run the real task worker until the queue is empty, as `undersigned db_worker` would."""
+def run_tasks(monkeypatch):
+    """Run the real task worker until the queue is empty, as `undersigned db_worker` would.
+
+    Like Django's test client, it leaves the test's connection open: the worker's periodic
+    close_old_connections() would otherwise drop the connection holding the test transaction.
+    """
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run():
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)

@@ -36,6 +36,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests use a file, not memory: live-server threads then get connections of their own,
+    # as real server processes do, and a test can close and reopen the connection.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-undersigned.sqlite3")}
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -53,7 +56,6 @@ INSTALLED_APPS = [
     "undersigned.pages",
     "undersigned.organisations",
     "undersigned.emails",
-    "undersigned.letters",
     "undersigned.petitions",
     "django_countries",
     "django.contrib.admin",
@@ -77,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "undersigned.pages.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "undersigned.urls"

@@ -45,6 +45,12 @@ class SignatureForm(forms.Form):
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["opt_in"].label = opt_in_label
 
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # screen readers read the error with the field
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if has_invisible_controls(name):

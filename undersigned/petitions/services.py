@@ -55,7 +55,8 @@ def sign_petition(
                     created_at=now,
                 )
         except IntegrityError:
-            notice_repeat(petition, address)
+            if not notice_repeat(petition, address):
+                raise  # not a repeat: a real database failure
             return
         if confirmed:
             petition.add_to_count()
@@ -64,8 +65,13 @@ def sign_petition(
             tasks.send_confirmation.enqueue(signature.pk)
 
 
-def notice_repeat(petition: Petition, address: str) -> None:
-    """The address has signed before: tell its owner (at most daily), never the visitor."""
-    signature = Signature.objects.get(petition=petition, email_digest=email_digest(address))
+def notice_repeat(petition: Petition, address: str) -> bool:
+    """If the address has signed before, tell its owner (at most daily), never the visitor."""
+    signature = Signature.objects.filter(
+        petition=petition, email_digest=email_digest(address)
+    ).first()
+    if signature is None:
+        return False
     if signature.claim_duplicate_notice():
         tasks.send_repeat_notice.enqueue(signature.pk)
+    return True

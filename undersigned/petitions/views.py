@@ -56,9 +56,10 @@ def sign(request, slug):
         return render_petition(request, petition, None, status=403, refused=True)
     except DatabaseError:
         logger.exception("Signing %s failed on a database error", slug)
-        return render(
-            request, "petitions/sign_failed.html", {"form": form, "slug": slug}, status=503
-        )
+        context = {"form": form, "slug": slug}
+        response = render(request, "petitions/sign_failed.html", context, status=503)
+        response["Retry-After"] = "30"
+        return response
     return redirect("petitions:thanks", slug=slug)
 
 

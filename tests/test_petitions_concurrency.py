@@ -1,0 +1,75 @@
+"""Many people signing at once over real HTTP: every answer is a durable row, counted once."""
+
+import http.cookiejar
+import re
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.cache import cache
+from django_tasks_db.models import DBTaskResult
+
+from undersigned.petitions.models import Signature
+
+from .factories import make_petition
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+CLIENTS = 50
+SIGNATURES = 1000
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def signing_client(base_url: str, path: str):
+    """One browser-like client: fetch the form (cookie + CSRF token), then post signatures."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    html = opener.open(base_url + path, timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    def sign(number: int) -> int:
+        data = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token,
+                "name": f"Signer {number}",
+                "country": "SY",
+                "email": f"signer{number}@example.org",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            base_url + path, data=data, headers={"Referer": base_url + path}
+        )
+        try:
+            return opener.open(request, timeout=60).status
+        except urllib.error.HTTPError as answer:
+            return answer.code
+
+    return sign
+
+
+def test_a_thousand_signatures_from_fifty_concurrent_clients(live_server, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.CSRF_TRUSTED_ORIGINS = [live_server.url]
+    petition = make_petition(double_opt_in=False)
+    path = "/en/petitions/free-the-detained/"
+    clients = [signing_client(live_server.url, path) for _ in range(CLIENTS)]
+
+    def run_client(index: int) -> list[int]:
+        sign = clients[index]
+        return [sign(index * 100_000 + n) for n in range(SIGNATURES // CLIENTS)]
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        statuses = [status for result in pool.map(run_client, range(CLIENTS)) for status in result]
+
+    assert statuses.count(302) == SIGNATURES, {s: statuses.count(s) for s in set(statuses)}
+    assert Signature.objects.filter(petition=petition).count() == SIGNATURES
+    assert DBTaskResult.objects.count() == SIGNATURES  # one thank-you email queued each
+    cache.clear()
+    assert petition.signature_count() == SIGNATURES
+    html = urllib.request.urlopen(live_server.url + path, timeout=30).read().decode()
+    assert f'value="{SIGNATURES}"' in html
