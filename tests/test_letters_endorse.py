@@ -77,7 +77,7 @@ def test_endorse_confirm_approve_and_see_the_numbered_list(
         html,
     )
     assert re.search(
-        r'<li value="2">.*Syrian Civil Defence</span><sup class="marker"[^>]*>\*</sup>', html
+        r'<li value="2">.*Syrian Civil Defence<sup class="marker"[^>]*>\*</sup></span>', html
     )
     assert "rana@example.org" not in html and "Rana Example" not in html
 

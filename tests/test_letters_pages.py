@@ -184,3 +184,14 @@ def test_the_pdf_is_cached_until_the_list_changes(client, django_assert_max_num_
     assert client.get(PAGE + "pdf/").content == first
     add_signatory(letter, "Late Signer", "SY")
     assert client.get(PAGE + "pdf/").content != first
+
+
+def test_the_date_line_in_each_language(client):
+    import datetime
+
+    make_letter(dated=datetime.date(2017, 12, 1))
+    Letter.objects.filter(slug="stop-the-attacks-ar").update(
+        place="جنيف", dated=datetime.date(2017, 12, 1)
+    )
+    assert "Geneva, 1 December 2017" in client.get(PAGE).content.decode()
+    assert "جنيف، 1 " in client.get(ARABIC).content.decode()

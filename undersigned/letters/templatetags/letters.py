@@ -1,5 +1,9 @@
+import unicodedata
+
 from django import template
+from django.utils.formats import date_format
 from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -23,3 +27,25 @@ def direction(language: str) -> str:
 @register.filter
 def language_name(language: str) -> str:
     return get_language_info(language)["name_local"]
+
+
+@register.filter
+def text_direction(text: str) -> str:
+    """The direction of a text's first strong character: what dir="auto" does in browsers,
+    which WeasyPrint does not support."""
+    for char in text or "":
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "ltr"
+
+
+@register.simple_tag
+def date_line(letter) -> str:
+    """ "Washington, 1 December 2017" in the active language ("واشنطن، 1 ديسمبر 2017")."""
+    day = date_format(letter.dated, "j F Y") if letter.dated else ""
+    if letter.place and day:
+        return _("%(place)s, %(date)s") % {"place": letter.place, "date": day}
+    return letter.place or day
