@@ -1,0 +1,90 @@
+"""Staff manage petitions in the admin: create, translate, preview, close, recount."""
+
+import pytest
+from django.core.cache import cache
+
+from undersigned.petitions.models import Petition, State
+
+from .factories import make_organiser, make_petition, make_target, signer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_pages_for_petitions_and_signatures_open(admin_client):
+    petition = make_petition()
+    for path in [
+        "/admin/petitions/petition/",
+        "/admin/petitions/petition/add/",
+        f"/admin/petitions/petition/{petition.pk}/change/",
+        "/admin/petitions/signature/",
+    ]:
+        assert admin_client.get(path).status_code == 200, path
+
+
+def test_staff_create_a_petition_with_two_languages(admin_client):
+    organiser, target = make_organiser(), make_target()
+    inline = {}
+    for prefix in ["texts", "demands", "key_facts", "photos"]:
+        inline.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    inline["texts-TOTAL_FORMS"] = "2"
+    for index, (language, title) in enumerate(
+        [("en", "Stop the raids"), ("ar", "أوقفوا المداهمات")]
+    ):
+        inline.update(
+            {
+                f"texts-{index}-language": language,
+                f"texts-{index}-title": title,
+                f"texts-{index}-summary": "Summary",
+                f"texts-{index}-pledge_heading": "To the minister,",
+                f"texts-{index}-pledge": "Stop them.",
+            }
+        )
+    response = admin_client.post(
+        "/admin/petitions/petition/add/",
+        {
+            "slug": "stop-the-raids",
+            "organiser": organiser.pk,
+            "targets": [target.pk],
+            "original_language": "en",
+            "state": "open",
+            "opens_at_0": "2026-01-01",
+            "opens_at_1": "00:00:00",
+            "goal": "500",
+            "double_opt_in": "on",
+            **inline,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    petition = Petition.objects.get(slug="stop-the-raids")
+    assert petition.text_in("ar").title == "أوقفوا المداهمات"
+    assert admin_client.get("/ar/petitions/stop-the-raids/").status_code == 200
+
+
+def test_close_action_closes_and_the_public_form_goes(admin_client, client):
+    petition = make_petition()
+    response = admin_client.post(
+        "/admin/petitions/petition/",
+        {
+            "action": "close_petitions",
+            "_selected_action": [petition.pk],
+        },
+    )
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.state == State.CLOSED
+    assert 'name="email"' not in client.get("/en/petitions/free-the-detained/").content.decode()
+
+
+def test_recount_rebuilds_the_count_from_the_rows(admin_client, client):
+    petition = make_petition(double_opt_in=False)
+    client.post("/en/petitions/free-the-detained/", signer())
+    petition.shards.update(count=99)  # a counter gone wrong
+    admin_client.post(
+        "/admin/petitions/petition/", {"action": "recount", "_selected_action": [petition.pk]}
+    )
+    cache.clear()
+    assert petition.signature_count() == 1
+
+
+def test_signatures_are_staff_only(client):
+    assert client.get("/admin/petitions/signature/").status_code == 302
