@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "undersigned.pages",
     "undersigned.organisations",
     "undersigned.emails",
+    "undersigned.audit",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",
