@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from undersigned.letters.models import Endorsement, Letter, StaffAction
+from undersigned.audit.models import AuditEntry
+from undersigned.letters.models import Endorsement, Letter
 
 from .letters_fixtures import add_signatory, form_data, make_letter
 
@@ -68,7 +69,9 @@ def test_endorse_confirm_approve_and_see_the_numbered_list(
     )
     endorsement.refresh_from_db()
     assert endorsement.status == Endorsement.Status.APPROVED
-    assert StaffAction.objects.filter(kind="approve", endorsement=endorsement).exists()
+    assert AuditEntry.objects.filter(
+        action="endorsement.approve", object_id=str(endorsement.pk), username="admin"
+    ).exists()
 
     html = client.get(PAGE).content.decode()
     assert "Signed by 2 organisations from 2 countries" in html

@@ -3,8 +3,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from undersigned.audit.models import AuditEntry
 from undersigned.letters import importer, services
-from undersigned.letters.models import Endorsement, StaffAction
+from undersigned.letters.models import Endorsement
 
 from .letters_fixtures import SEED_003, add_signatory, make_letter
 
@@ -49,7 +50,11 @@ def test_importing_the_seed_003_list_through_the_admin(admin_client):
     assert saved.status_code == 302
     assert Endorsement.objects.filter(status="approved").count() == 222
     assert Endorsement.objects.filter(networks__marker="*").count() == 46
-    assert StaffAction.objects.get(kind="import").detail == "222 imported, 0 duplicates skipped"
+    assert AuditEntry.objects.get(action="letter.import").detail == {
+        "imported": 222,
+        "duplicates_skipped": 0,
+        "unreadable": 0,
+    }
 
     again = admin_client.post(url, {"text": SEED_003.read_text()}).content.decode()
     assert "222 duplicates will be skipped." in again

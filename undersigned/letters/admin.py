@@ -1,6 +1,6 @@
 """The staff back office for letters: moderation queue, direct add, import and CSV export.
 
-Every workflow goes through `services`, which also writes the audit log (StaffAction).
+Every workflow goes through `services`, which also writes the shared audit log.
 """
 
 from django import forms
@@ -24,7 +24,6 @@ from .models import (
     Letter,
     Network,
     PressContact,
-    StaffAction,
     normalise_name,
 )
 
@@ -311,20 +310,4 @@ class EndorsementToReviewAdmin(EndorsementAdmin):
         return super().get_queryset(request).filter(status=Endorsement.Status.PENDING_REVIEW)
 
     def has_add_permission(self, request):
-        return False
-
-
-@admin.register(StaffAction)
-class StaffActionAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "username", "kind", "letter", "endorsement", "detail"]
-    list_filter = ["kind", "letter"]
-    search_fields = ["username", "detail"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False

@@ -303,48 +303,6 @@ class Endorsement(models.Model):
         return "".join(network.marker for network in self.networks.all())
 
 
-class StaffAction(models.Model):
-    """Append-only record of what staff did to letters and endorsements: evidence of who did
-    what. Written in the same transaction as the change it records."""
-
-    class Kind(models.TextChoices):
-        APPROVE = "approve", _("Approved")
-        REJECT = "reject", _("Rejected")
-        MERGE = "merge", _("Merged")
-        ADD = "add", _("Added")
-        IMPORT = "import", _("Imported")
-
-    created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        verbose_name=_("by"),
-    )
-    username = models.CharField(_("username"), max_length=150)
-    kind = models.CharField(_("action"), max_length=20, choices=Kind.choices)
-    letter = models.ForeignKey(
-        Letter, on_delete=models.SET_NULL, null=True, verbose_name=_("letter")
-    )
-    endorsement = models.ForeignKey(
-        Endorsement, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("endorsement")
-    )
-    detail = models.TextField(_("detail"), blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("staff action")
-        verbose_name_plural = _("staff actions (audit log)")
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.kind} {self.detail}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise ValueError("Staff actions are append-only.")
-        super().save(*args, **kwargs)
-
-
 def public_letters(language: str) -> list[Letter]:
     """The home page's letters: one version of each public letter, in `language` when it
     exists, each with its `signed` count (see pages/actions.py)."""

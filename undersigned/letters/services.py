@@ -1,6 +1,6 @@
 """The only write path for endorsing, confirming, moderating and importing endorsements.
 
-Each staff workflow records a StaffAction in the same transaction as the change.
+Each staff workflow writes to the shared audit log in the same transaction as the change.
 """
 
 from dataclasses import dataclass
@@ -9,8 +9,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from undersigned.audit.models import record
+
 from .importer import Preview
-from .models import Endorsement, Letter, Network, StaffAction, normalise_name
+from .models import Endorsement, Letter, Network, normalise_name
 
 Status = Endorsement.Status
 
@@ -58,7 +60,7 @@ def add_endorsement(letter: Letter, details: EndorsementDetails, user) -> Endors
             reviewed_at=timezone.now(),
             position=next_position(letter),
         )
-        record(user, StaffAction.Kind.ADD, endorsement.letter, endorsement, endorsement.name)
+        record(user, "endorsement.add", endorsement, letter=letter.original.slug)
     return endorsement
 
 
@@ -100,9 +102,7 @@ def approve(endorsement: Endorsement, user) -> bool:
     with transaction.atomic():
         changed = review(endorsement, Status.APPROVED, position=next_position(endorsement.letter))
         if changed:
-            record(
-                user, StaffAction.Kind.APPROVE, endorsement.letter, endorsement, endorsement.name
-            )
+            record(user, "endorsement.approve", endorsement, letter=endorsement.letter.slug)
     return changed
 
 
@@ -110,7 +110,7 @@ def reject(endorsement: Endorsement, reason: str, user) -> bool:
     with transaction.atomic():
         changed = review(endorsement, Status.REJECTED, rejection_reason=reason)
         if changed:
-            record(user, StaffAction.Kind.REJECT, endorsement.letter, endorsement, reason)
+            record(user, "endorsement.reject", endorsement, reason=reason)
     return changed
 
 
@@ -121,8 +121,7 @@ def merge(duplicate: Endorsement, into: Endorsement, user) -> bool:
     with transaction.atomic():
         changed = review(duplicate, Status.MERGED, merged_into=into)
         if changed:
-            detail = f"{duplicate.name} → {into.name} (#{into.pk})"
-            record(user, StaffAction.Kind.MERGE, duplicate.letter, duplicate, detail)
+            record(user, "endorsement.merge", duplicate, into=into.pk, into_name=into.name)
     return changed
 
 
@@ -166,17 +165,12 @@ def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsem
             for endorsement, row in zip(created, preview.new_rows, strict=True)
             for marker in row.markers
         )
-        detail = f"{len(created)} imported, {len(preview.duplicate_rows)} duplicates skipped"
-        record(user, StaffAction.Kind.IMPORT, letter.original, None, detail)
+        record(
+            user,
+            "letter.import",
+            letter.original,
+            imported=len(created),
+            duplicates_skipped=len(preview.duplicate_rows),
+            unreadable=len(preview.problems),
+        )
     return created
-
-
-def record(user, kind: str, letter: Letter | None, endorsement: Endorsement | None, detail: str):
-    StaffAction.objects.create(
-        user=user,
-        username=getattr(user, "username", ""),
-        kind=kind,
-        letter=letter,
-        endorsement=endorsement,
-        detail=detail[:2000],
-    )
