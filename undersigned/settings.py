@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "undersigned.organisations",
     "undersigned.emails",
     "undersigned.audit",
+    "undersigned.delivery",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",

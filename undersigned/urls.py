@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", include("undersigned.pages.urls")),
     path("letters/", include("undersigned.letters.urls")),
     path("petitions/", include("undersigned.petitions.urls")),
+    path("", include("undersigned.delivery.urls")),
 )
 
 if settings.DEBUG or settings.EMBEDDED:

@@ -11,6 +11,7 @@ DEMO_MODULES = [
     "undersigned.organisations.demo",
     "undersigned.letters.demo",
     "undersigned.petitions.demo",
+    "undersigned.delivery.demo",
 ]
 
 STAFF_USERNAME = "staff"

@@ -1,0 +1,86 @@
+"""The hand-over PDF: a document addressed to the action's targets, in the package's language.
+
+WeasyPrint shapes Arabic with HarfBuzz and lays it out right to left; the fonts are the
+system's (Noto Naskh Arabic, DejaVu Sans) and nothing is fetched from anywhere.
+
+For a petition, the optional list of signers' names (first name and country: never an
+email address) stops at NAMES_CAP: a million names would make a PDF of some 7,000 pages that
+takes many minutes and gigabytes to lay out. The PDF then says that the complete list is in
+the CSV file of the same package.
+"""
+
+import logging
+from pathlib import Path
+
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from undersigned.letters.models import Endorsement
+
+from .exports import country_names
+
+NAMES_CAP = 5000
+
+
+def package_context(package, csv_name: str) -> dict:
+    action = package.action
+    language = package.language
+    names = country_names(language)
+    signatures = action.signatures()
+    counts = list(signatures.values_list("country").annotate(n=Count("pk")).order_by("-n"))
+    total = sum(n for _code, n in counts)
+    with translation.override(language):
+        by_country = [
+            {
+                "name": names.get(code) or _("Country not given"),
+                "count": n,
+                "share": round(100 * n / total, 1) if total else 0,
+            }
+            for code, n in counts
+        ]
+    context = {
+        "package": package,
+        "action": action,
+        "language": language,
+        "title": action.title(language),
+        "version": action.version(language),
+        "targets": action.targets(language),
+        "organiser": action.organiser(language),
+        "opened": action.opened_at(),
+        "closed": action.closed_at(),
+        "today": timezone.localdate(),
+        "total": total,
+        "country_total": len([code for code, _n in counts if code]),
+        "by_country": by_country,
+        "csv_name": csv_name,
+        "names_cap": NAMES_CAP,
+    }
+    if action.is_petition and package.include_names:
+        signers = signatures.order_by("created_at", "pk").values_list("name", "country")
+        context["signers"] = [(name, names.get(code, "")) for name, code in signers[:NAMES_CAP]]
+        context["signers_capped"] = total > NAMES_CAP
+    if not action.is_petition:
+        context["signatories"] = list(Endorsement.objects.numbered(action.obj))
+        context["networks"] = list(action.obj.networks())
+    return context
+
+
+def package_html(package, csv_name: str = "") -> str:
+    context = package_context(package, csv_name)
+    with translation.override(package.language):
+        context["bidi"] = translation.get_language_bidi()
+        return render_to_string("delivery/package_pdf.html", context)
+
+
+def write_package_pdf(package, path: Path, csv_name: str = "") -> None:
+    # Imported here: WeasyPrint is slow to import and logs every layout step at INFO.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    no_fetching = URLFetcher(allowed_protocols=[])
+    partial = path.with_name(path.name + ".part")
+    HTML(string=package_html(package, csv_name), url_fetcher=no_fetching).write_pdf(partial)
+    partial.replace(path)

@@ -1,0 +1,203 @@
+"""Background work for deliveries. Tasks take primary keys and claim their work atomically,
+so that a retried task, or two workers, never build a package or send an email twice."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone, translation
+from django_tasks import task
+
+from undersigned.emails.sending import send_templated_email
+
+logger = logging.getLogger(__name__)
+
+UPDATE_BATCH_SIZE = 500
+PROGRESS_SECONDS = 0.5
+
+
+class ProgressReporter:
+    """Writes a package's `rows_written` at most twice a second, committed at once so staff
+    see it. While PostgreSQL streams a COPY, the task's own connection is busy, so the
+    reporter then uses a connection of its own."""
+
+    def __init__(self, package_id: int, side_connection: bool = False):
+        self.package_id = package_id
+        self.last = 0.0
+        self.side = connections.create_connection("default") if side_connection else None
+
+    def __call__(self, rows: int) -> None:
+        now = time.monotonic()
+        if now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        if self.side is None:
+            from .models import Package
+
+            Package.objects.filter(pk=self.package_id).update(rows_written=rows)
+            return
+        with self.side.cursor() as cursor:
+            cursor.execute(
+                "UPDATE delivery_package SET rows_written = %s WHERE id = %s",
+                [rows, self.package_id],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+@task()
+def build_package(package_id: int) -> str:
+    """Write a package's CSV (and, for a hand-over package, its PDF) into its directory."""
+    from .exports import copy_available, write_signatures_csv
+    from .models import Package
+    from .pdf import write_package_pdf
+
+    claimed = Package.objects.filter(pk=package_id, status=Package.Status.QUEUED).update(
+        status=Package.Status.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return "already taken"
+    package = Package.objects.select_related("petition", "letter").get(pk=package_id)
+    action = package.action
+    rows = Package.objects.filter(pk=package_id)
+    directory = package.directory()
+    with_emails = package.kind == Package.Kind.EMAILS
+    use_copy = copy_available() and action.is_petition and not with_emails
+    reporter = ProgressReporter(package_id, side_connection=use_copy)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        total = action.signatures().count()
+        rows.update(total_rows=total, step=Package.Step.CSV)
+        suffix = "signatures-with-emails" if with_emails else "signatures"
+        csv_name = f"{action.slug}-{package.language}-{suffix}.csv"
+        written, method = write_signatures_csv(
+            action,
+            directory / csv_name,
+            language=package.language,
+            with_emails=with_emails,
+            method="copy" if use_copy else "python",
+            progress=reporter,
+        )
+        rows.update(
+            rows_written=written,
+            csv_file=csv_name,
+            csv_bytes=(directory / csv_name).stat().st_size,
+            csv_method=method,
+        )
+        if package.kind == Package.Kind.HANDOVER:
+            rows.update(step=Package.Step.PDF)
+            pdf_name = f"{action.slug}-{package.language}.pdf"
+            write_package_pdf(package, directory / pdf_name, csv_name=csv_name)
+            rows.update(pdf_file=pdf_name, pdf_bytes=(directory / pdf_name).stat().st_size)
+        rows.update(status=Package.Status.DONE, step="", finished_at=timezone.now())
+    except Exception as error:
+        logger.exception("Package %s failed", package_id)
+        rows.update(
+            status=Package.Status.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        reporter.close()
+    return "done"
+
+
+def update_recipients(delivery):
+    from undersigned.petitions.models import Signature
+
+    return Signature.objects.filter(
+        petition_id=delivery.petition_id, status=Signature.Status.CONFIRMED, opt_in=True
+    ).order_by("pk")
+
+
+@task()
+def queue_update_emails(delivery_id: int) -> int:
+    """Split the opted-in signers into batches by primary-key range, one task per batch."""
+    from .models import Delivery
+
+    delivery = Delivery.objects.filter(pk=delivery_id, petition__isnull=False).first()
+    if delivery is None:
+        return 0
+    recipients = update_recipients(delivery).values_list("pk", flat=True)
+    start = recipients.first()
+    batches = 0
+    while start is not None:
+        following = list(
+            recipients.filter(pk__gte=start)[UPDATE_BATCH_SIZE : UPDATE_BATCH_SIZE + 1]
+        )
+        end = following[0] - 1 if following else None
+        send_update_batch.enqueue(delivery_id, start, end)
+        batches += 1
+        start = following[0] if following else None
+    return batches
+
+
+@task()
+def send_update_batch(delivery_id: int, first_pk: int, last_pk: int | None) -> int:
+    """Email the news of the delivery to the opted-in signers with first_pk <= pk <= last_pk.
+    Each address is claimed (a unique row per delivery and address) before its email goes,
+    so a retried batch, or an address that signed twice, gets one email."""
+    from .models import Delivery, UpdateEmail
+
+    delivery = (
+        Delivery.objects.select_related("petition__organiser")
+        .prefetch_related("texts", "petition__texts", "petition__targets")
+        .filter(pk=delivery_id, petition__isnull=False)
+        .first()
+    )
+    if delivery is None:
+        return 0
+    signatures = update_recipients(delivery).filter(pk__gte=first_pk)
+    if last_pk is not None:
+        signatures = signatures.filter(pk__lte=last_pk)
+    count = delivery.petition.signature_count()
+    sent = 0
+    for signature in signatures.only("name", "email", "email_digest", "language"):
+        claim, created = UpdateEmail.objects.get_or_create(
+            delivery=delivery,
+            email_digest=signature.email_digest,
+            defaults={"signature_id": signature.pk},
+        )
+        if not created:
+            continue
+        try:
+            send_update(delivery, signature, count)
+        except Exception:
+            UpdateEmail.objects.filter(pk=claim.pk).delete()  # not sent: a retry may send it
+            raise
+        UpdateEmail.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def send_update(delivery, signature, count: int) -> None:
+    from .tokens import make_token
+
+    language = signature.language
+    action = delivery.action
+    text = delivery.text_in(language)
+    with translation.override(language):
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "delivery:unsubscribe", args=[make_token(signature.pk)]
+        )
+    context = {
+        "name": signature.name,
+        "title": action.title(language),
+        "organiser": action.organiser(language),
+        "delivered_on": delivery.delivered_on,
+        "recipients": delivery.recipients_in(language),
+        "note": text.note if text else "",
+        "count": count,
+        "action_url": settings.SITE_URL + action.public_url(language),
+        "unsubscribe_url": unsubscribe_url,
+    }
+    headers = {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    send_templated_email("delivery/email/update", signature.email, language, context, headers)
