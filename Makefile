@@ -30,8 +30,13 @@ run: $(VENV)/.installed
 	  $(BIN)/undersigned runserver --noreload $(HOST):$(PORT)
 
 ## test: install test dependencies and Chromium, run the whole suite (PostgreSQL when DATABASE_URL is set)
+# Test-only secrets (never used outside tests); production refuses to start without its own.
+TEST_SECRETS := SECRET_KEY=$${SECRET_KEY:-not-secret-test-key} \
+	ENCRYPTION_KEYS=$${ENCRYPTION_KEYS:-ItdrpV_DZj_hyBY4cWVh47vwPpGvtMfM-Y1kuA_y9bI=} \
+	DIGEST_KEY=$${DIGEST_KEY:-not-secret-test-digest-key}
+
 test: $(VENV)/.installed-test system-packages
-	SECRET_KEY=$${SECRET_KEY:-not-secret-test-key} $(BIN)/pytest -n auto $(PYTEST_ARGS)
+	$(TEST_SECRETS) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # Chromium for the browser tests; Noto fonts so Arabic renders well in screenshots and PDFs.
 SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-core

@@ -26,6 +26,19 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Start each run from a clean SQLite test file: Django deletes an old test database
+    but not its write-ahead log, and a stale log beside a new file reads as corruption."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    name = database.get("TEST", {}).get("NAME")
+    if name and database["ENGINE"].endswith("sqlite3"):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(name + suffix).unlink(missing_ok=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plain_static_storage():
     """Tests read static files from the apps, not from a collected, hashed manifest."""
@@ -40,6 +53,20 @@ def plain_static_storage():
 @pytest.fixture(autouse=True)
 def isolated_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def humane_speed(settings):
+    """Tests fill forms in milliseconds; the time-to-fill trap has tests of its own."""
+    settings.MIN_FILL_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and cached counts must not leak from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

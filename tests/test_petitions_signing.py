@@ -225,7 +225,9 @@ def test_unconfirmed_signatures_are_removed_after_the_confirmation_window(
     petition = make_petition()
     client.post(URL, signer(email="old@example.org"))
     client.post(URL, signer(email="new@example.org"))
-    Signature.objects.filter(email="old@example.org").update(
+    from undersigned.emails.addresses import email_digest
+
+    Signature.objects.filter(email_digest=email_digest("old@example.org")).update(
         created_at=timezone.now() - timedelta(days=8)
     )
     remove_unconfirmed_signatures.enqueue()

@@ -11,11 +11,19 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/undersigned",
     "SITE_URL": "https://petitions.example.org",
     "ALLOWED_HOSTS": "petitions.example.org",
+    "ENCRYPTION_KEYS": "ItdrpV_DZj_hyBY4cWVh47vwPpGvtMfM-Y1kuA_y9bI=",
+    "DIGEST_KEY": "a-digest-key-that-is-long-and-random-enough",
 }
 
 
 def run_manage(args, env, tmp_path):
-    unset = {"SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "ENCRYPTION_KEYS",
+        "DIGEST_KEY",
+    }
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     environment.update(
         {"DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "undersigned.settings"}
@@ -43,13 +51,21 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
     assert "no issues" in result.stdout
 
 
-def test_embedded_default_generates_its_secret_once_in_the_data_dir(tmp_path):
+@pytest.mark.parametrize("name", ["ENCRYPTION_KEYS", "DIGEST_KEY"])
+def test_production_refuses_to_start_without_its_data_keys(tmp_path, name):
+    env = {k: v for k, v in PRODUCTION.items() if k != name}
+    result = run_manage(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert f"{name} is not set" in result.stderr
+
+
+def test_embedded_default_generates_its_secrets_once_in_the_data_dir(tmp_path):
     for _ in range(2):
         result = run_manage(["check"], {}, tmp_path)
         assert result.returncode == 0, result.stderr
-    key = (tmp_path / "secret_key").read_text()
-    assert len(key) >= 50
-    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    for name in ["secret_key", "encryption_keys", "digest_key"]:
+        assert len((tmp_path / name).read_text()) >= 40
+        assert (tmp_path / name).stat().st_mode & 0o077 == 0
 
 
 @pytest.mark.parametrize("value", ["maybe", "2"])

@@ -43,11 +43,27 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def embedded_secret_key(data_dir: Path) -> str:
-    """The secret of the embedded (SQLite) default: generated once, kept in the data dir."""
-    key_file = data_dir / "secret_key"
+def embedded_secret(data_dir: Path, name: str, make=lambda: secrets.token_urlsafe(50)) -> str:
+    """A secret of the embedded (SQLite) default: generated once, kept in the data dir."""
+    key_file = data_dir / name
     if not key_file.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def required_secret(name: str, embedded: bool, data_dir: Path, make=None) -> str:
+    """From the environment; generated into the data dir for the embedded default only.
+    Production (DATABASE_URL set) refuses to start without it."""
+    value = env_str(name)
+    if value:
+        return value
+    if not embedded:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Production (DATABASE_URL set) refuses to start without one."
+        )
+    filename = name.lower()
+    return (
+        embedded_secret(data_dir, filename, make) if make else embedded_secret(data_dir, filename)
+    )

@@ -4,10 +4,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.config import embedded_secret_key, env_bool, env_int, env_list, env_str
+from undersigned.config import env_bool, env_int, env_list, env_str, required_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "data")
@@ -41,13 +41,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-undersigned.sqlite3")}
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not EMBEDDED:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Production (DATABASE_URL set) refuses to start without one."
-        )
-    SECRET_KEY = embedded_secret_key(DATA_DIR)
+SECRET_KEY = required_secret("SECRET_KEY", EMBEDDED, DATA_DIR)
+# Email and contact fields are encrypted with these Fernet keys (newest first; older ones
+# still decrypt, for rotation). DIGEST_KEY keys the hashes that find duplicates.
+ENCRYPTION_KEYS = required_secret(
+    "ENCRYPTION_KEYS", EMBEDDED, DATA_DIR, make=lambda: Fernet.generate_key().decode()
+).split(",")
+DIGEST_KEY = required_secret("DIGEST_KEY", EMBEDDED, DATA_DIR)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = [SITE_URL]
@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "undersigned.emails",
     "undersigned.audit",
     "undersigned.delivery",
+    "undersigned.protection",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "undersigned.protection.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -179,6 +181,27 @@ if PROXY_COUNT:
 
 # Signing: how long an emailed confirmation link works; unconfirmed signatures go after it.
 CONFIRMATION_DAYS = env_int("CONFIRMATION_DAYS", 7)
+# A form sent back faster than this after it was shown is a bot's.
+MIN_FILL_SECONDS = env_int("MIN_FILL_SECONDS", 2)
+
+# Rate limits, per scope, per client-address hash and per email digest ("N/s|m|h|d").
+RATELIMIT_ENABLE = env_str("RATE_LIMITS", "on").lower() != "off"
+RATELIMIT_FAIL_OPEN = True  # a cache outage must not stop people from signing
+RATE_LIMITS = {
+    "sign": {
+        "ip": env_str("RATE_LIMIT_SIGN_IP", "1000/h"),
+        "email": env_str("RATE_LIMIT_SIGN_EMAIL", "10/h"),
+    },
+    "endorse": {
+        "ip": env_str("RATE_LIMIT_ENDORSE_IP", "100/h"),
+        "email": env_str("RATE_LIMIT_ENDORSE_EMAIL", "10/h"),
+    },
+    "confirm": {"ip": env_str("RATE_LIMIT_CONFIRM_IP", "600/h")},
+    "api": {"ip": env_str("RATE_LIMIT_API_IP", "1200/m")},
+}
+if not REDIS_URL:
+    # Local memory is per process: right for the single-process embedded default only.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 """Email addresses as identities: normalised once, compared by a keyed digest."""
 
-from django.utils.crypto import salted_hmac
+from undersigned.protection.crypto import keyed_digest
 
 
 def normalise_email(address: str) -> str:
@@ -10,6 +10,4 @@ def normalise_email(address: str) -> str:
 
 def email_digest(address: str) -> str:
     """A keyed HMAC of the normalised address: finds duplicates without reading the address."""
-    return salted_hmac(
-        "undersigned.email", normalise_email(address), algorithm="sha256"
-    ).hexdigest()
+    return keyed_digest("email", normalise_email(address))

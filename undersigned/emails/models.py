@@ -1,12 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.protection.crypto import EncryptedTextField
+
 
 class OutboxMessage(models.Model):
     """An email kept in the local outbox (the embedded default) instead of being sent."""
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-    to = models.TextField(_("to"))
+    to = EncryptedTextField(_("to"))
     subject = models.CharField(_("subject"), max_length=500)
     text_body = models.TextField(_("text"))
     html_body = models.TextField(_("HTML"), blank=True)

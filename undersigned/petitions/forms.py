@@ -1,13 +1,19 @@
 import re
+import time
 import unicodedata
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+
+from undersigned.protection.disposable import is_disposable
 
 # Zero-width joiner and non-joiner are part of how Arabic and Persian names are written.
 ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
 SOURCE_CLEANER = re.compile(r"[^a-z0-9_.-]+")
+START_SALT = "undersigned.form-started"
 
 
 def sanitise_source(raw: str | None) -> str:
@@ -37,6 +43,10 @@ class SignatureForm(forms.Form):
     country = forms.ChoiceField(label=_("Country"))
     opt_in = forms.BooleanField(required=False)
     source = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    # Bot traps: a field people never see (left empty by them, filled by bots), and a
+    # signed time the form was shown (bots send it back within a second or not at all).
+    website = forms.CharField(required=False, max_length=2000)
+    started = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, *args, opt_in_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +72,37 @@ class SignatureForm(forms.Form):
         return name
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip()
+        email = self.cleaned_data["email"].strip()
+        if is_disposable(email):
+            raise forms.ValidationError(
+                _("Please use an address you keep: we need to reach you to confirm your signature.")
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.filled_by_a_bot and self.too_fast():
+            raise forms.ValidationError(
+                _("Please check your details and send the form again."), code="too_fast"
+            )
+        return cleaned
+
+    @property
+    def filled_by_a_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def too_fast(self) -> bool:
+        if settings.MIN_FILL_SECONDS <= 0:
+            return False
+        try:
+            shown_at = signing.loads(self.data.get("started", ""), salt=START_SALT)
+        except signing.BadSignature:
+            return True
+        return time.time() - shown_at < settings.MIN_FILL_SECONDS
+
+    def fresh_start(self) -> str:
+        """The hidden `started` value for the form as rendered now."""
+        return signing.dumps(int(time.time()), salt=START_SALT)
 
     def clean_source(self) -> str:
         return sanitise_source(self.cleaned_data.get("source"))

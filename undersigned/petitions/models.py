@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from undersigned.organisations.models import Organisation, Target
+from undersigned.protection.crypto import EncryptedEmailField
 
 from .goals import next_goal
 from .photos import PhotoFileMixin
@@ -269,8 +270,9 @@ class Signature(models.Model):
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
     name = models.CharField(_("full name"), max_length=120)
-    email = models.EmailField(_("email"), max_length=254)
+    email = EncryptedEmailField(_("email"))  # encrypted at rest; compare by email_digest
     email_digest = models.CharField(max_length=64, editable=False)
+    ip_hash = models.CharField(max_length=32, blank=True, editable=False)
     country = CountryField(_("country"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)

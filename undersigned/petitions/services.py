@@ -23,6 +23,7 @@ def sign_petition(
     opt_in: bool,
     language: str,
     source: str = "",
+    ip_hash: str = "",
 ) -> None:
     """Record a signature, or notice a repeat. Either way the caller answers the same.
 
@@ -52,6 +53,7 @@ def sign_petition(
                     else "",
                     consent_version=OPT_IN_VERSION if opt_in else "",
                     source=source,
+                    ip_hash=ip_hash,
                     created_at=now,
                 )
         except IntegrityError:

@@ -10,6 +10,8 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.pages.actions import list_actions
+from undersigned.protection.clients import ip_hash
+from undersigned.protection.limits import over_limit
 
 from . import sharing
 from .consent import opt_in_text
@@ -42,25 +44,36 @@ def detail(request, slug):
 
 
 def sign(request, slug):
-    language = get_language()
     form = SignatureForm(request.POST, opt_in_label="")
     try:
+        if over_limit(request, "sign", by_email=True):
+            return sign_refused(request, form, slug, status=429)
         petition = get_public_petition(request, slug)
         form = signature_form(petition, data=request.POST)
         if not petition.is_open:
             return render_petition(request, petition, None, status=403, refused=True)
         if not form.is_valid():
             return render_petition(request, petition, form, status=400)
-        sign_petition(petition, language=language, **form.cleaned_data)
+        if not form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
+            fields = {k: v for k, v in form.cleaned_data.items() if k not in BOT_TRAPS}
+            sign_petition(petition, language=get_language(), ip_hash=ip_hash(request), **fields)
     except PetitionClosed:
         return render_petition(request, petition, None, status=403, refused=True)
     except DatabaseError:
         logger.exception("Signing %s failed on a database error", slug)
-        context = {"form": form, "slug": slug}
-        response = render(request, "petitions/sign_failed.html", context, status=503)
-        response["Retry-After"] = "30"
-        return response
+        return sign_refused(request, form, slug, status=503)
     return redirect("petitions:thanks", slug=slug)
+
+
+BOT_TRAPS = {"website", "started"}
+
+
+def sign_refused(request, form, slug, status):
+    """503 (database trouble) or 429 (rate limit): say so, keep what was typed."""
+    context = {"form": form, "slug": slug, "status": status}
+    response = render(request, "petitions/sign_failed.html", context, status=status)
+    response["Retry-After"] = "30" if status == 503 else "600"
+    return response
 
 
 def signature_form(petition: Petition, **kwargs) -> SignatureForm:

@@ -1,0 +1,38 @@
+"""Rate limits counted in the shared cache (Redis when configured), so that they hold
+across app servers. Thresholds come from settings; RATE_LIMITS=off turns them off."""
+
+import logging
+
+from django.conf import settings
+from django_ratelimit.core import is_ratelimited
+
+from undersigned.emails.addresses import email_digest
+
+from .clients import ip_hash
+
+logger = logging.getLogger(__name__)
+
+
+def _by_ip(group, request) -> str:
+    return ip_hash(request)
+
+
+def _by_email(group, request) -> str:
+    return email_digest(request.POST.get("email", ""))
+
+
+def over_limit(request, scope: str, by_email: bool = False) -> bool:
+    """Count this request against `scope` (e.g. "sign") and say whether it is over a limit."""
+    limits = settings.RATE_LIMITS.get(scope, {})
+    checks = [("ip", _by_ip, limits.get("ip"))]
+    if by_email:
+        checks.append(("email", _by_email, limits.get("email")))
+    try:
+        return any(
+            is_ratelimited(request, group=f"{scope}:{name}", key=key, rate=rate, increment=True)
+            for name, key, rate in checks
+            if rate
+        )
+    except Exception:  # the cache is down: keep accepting signatures rather than lose them
+        logger.exception("Rate limit check failed; letting the request through")
+        return False
