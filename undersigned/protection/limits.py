@@ -2,6 +2,7 @@
 across app servers. Thresholds come from settings; RATE_LIMITS=off turns them off."""
 
 import logging
+from functools import partial
 
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
@@ -17,16 +18,18 @@ def _by_ip(group, request) -> str:
     return ip_hash(request)
 
 
-def _by_email(group, request) -> str:
-    return email_digest(request.POST.get("email", ""))
+def _by_email(group, request, field: str = "email") -> str:
+    return email_digest(request.POST.get(field, ""))
 
 
-def over_limit(request, scope: str, by_email: bool = False) -> bool:
-    """Count this request against `scope` (e.g. "sign") and say whether it is over a limit."""
+def over_limit(request, scope: str, by_email: bool = False, email_field: str = "email") -> bool:
+    """Count this request against `scope` (e.g. "sign") and say whether it is over a limit.
+
+    With `by_email`, the address posted in `email_field` is counted too (by its digest)."""
     limits = settings.RATE_LIMITS.get(scope, {})
     checks = [("ip", _by_ip, limits.get("ip"))]
     if by_email:
-        checks.append(("email", _by_email, limits.get("email")))
+        checks.append(("email", partial(_by_email, field=email_field), limits.get("email")))
     try:
         return any(
             is_ratelimited(request, group=f"{scope}:{name}", key=key, rate=rate, increment=True)
