@@ -25,7 +25,7 @@ run: $(VENV)/.installed
 	$(BIN)/undersigned collectstatic --noinput -v0
 	$(BIN)/undersigned load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the task worker)"
-	@$(BIN)/undersigned db_worker --interval 0.5 & worker=$$!; \
+	@$(BIN)/undersigned worker --interval 0.5 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/undersigned runserver --noreload $(HOST):$(PORT)
 

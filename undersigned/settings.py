@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "undersigned.audit",
     "undersigned.delivery",
     "undersigned.protection",
+    "undersigned.workers",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",
@@ -145,6 +146,8 @@ else:
 
 # Background work goes through the Django tasks API, stored in the database.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_DEAD_AFTER_SECONDS = env_int("WORKER_DEAD_AFTER_SECONDS", 60)
 
 # Email: kept in the local outbox (readable in the admin) unless an SMTP server is configured.
 EMAIL_HOST = env_str("EMAIL_HOST")

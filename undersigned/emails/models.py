@@ -21,3 +21,14 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class SentEmail(models.Model):
+    """One row per email-sending task that finished sending: a task run again (after a
+    worker crash) finds it and does not send twice."""
+
+    key = models.CharField(max_length=100, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from undersigned.emails.sending import send_templated_email
+from undersigned.emails.sending import TRANSIENT_ERRORS, retry_later, send_once
 from undersigned.pages.confirmations import make_token
+from undersigned.supporters.links import my_data_url
 
 
 def _signature(signature_id: int):
@@ -35,29 +36,34 @@ def _email_context(signature) -> dict:
         "confirm_url": confirm_url,
         "confirmed": signature.status == signature.Status.CONFIRMED,
         "confirmation_days": settings.CONFIRMATION_DAYS,
+        "my_data_url": my_data_url(signature.email_digest, signature.language),
     }
 
 
-def _send(template: str, signature_id: int) -> None:
+def _send(context, this_task, template: str, signature_id: int, attempt: int) -> None:
     signature = _signature(signature_id)
-    if signature is None:  # removed (expired or erased) before the worker got to it
+    if signature is None or not signature.email:  # removed or erased before we got to it
         return
-    send_templated_email(template, signature.email, signature.language, _email_context(signature))
+    key = f"task:{context.task_result.id}"
+    try:
+        send_once(key, template, signature.email, signature.language, _email_context(signature))
+    except TRANSIENT_ERRORS as error:
+        retry_later(this_task, (signature_id,), attempt, error)
 
 
-@task()
-def send_confirmation(signature_id: int) -> None:
-    _send("petitions/email/confirm", signature_id)
+@task(takes_context=True)
+def send_confirmation(context, signature_id: int, attempt: int = 0) -> None:
+    _send(context, send_confirmation, "petitions/email/confirm", signature_id, attempt)
 
 
-@task()
-def send_thank_you(signature_id: int) -> None:
-    _send("petitions/email/thank_you", signature_id)
+@task(takes_context=True)
+def send_thank_you(context, signature_id: int, attempt: int = 0) -> None:
+    _send(context, send_thank_you, "petitions/email/thank_you", signature_id, attempt)
 
 
-@task()
-def send_repeat_notice(signature_id: int) -> None:
-    _send("petitions/email/repeat", signature_id)
+@task(takes_context=True)
+def send_repeat_notice(context, signature_id: int, attempt: int = 0) -> None:
+    _send(context, send_repeat_notice, "petitions/email/repeat", signature_id, attempt)
 
 
 @task()

@@ -1,0 +1,60 @@
+"""Tasks whose worker died (killed, out of memory, machine lost) go back to the queue."""
+
+import logging
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from .models import WorkerHeartbeat
+
+logger = logging.getLogger(__name__)
+
+
+def beat(worker_id: str) -> None:
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"seen_at": timezone.now()}
+    )
+
+
+def requeue_orphaned_tasks() -> int:
+    """Running tasks whose worker has not beaten lately run again (tasks are written to be
+    safe to run twice: emails carry a sent-marker keyed by the task's id)."""
+    cutoff = timezone.now() - timedelta(seconds=settings.WORKER_DEAD_AFTER_SECONDS)
+    alive = set(
+        WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True)
+    )
+    running = DBTaskResult.objects.running().values_list("id", "worker_ids")
+    orphans = [pk for pk, worker_ids in running if not worker_ids or worker_ids[-1] not in alive]
+    if orphans:
+        requeued = (
+            DBTaskResult.objects.running()
+            .filter(pk__in=orphans)
+            .update(status="READY", started_at=None)
+        )
+        logger.warning("Requeued %d task(s) left running by a dead worker", requeued)
+    WorkerHeartbeat.objects.filter(seen_at__lt=cutoff).delete()
+    return len(orphans)
+
+
+class Heartbeat(threading.Thread):
+    def __init__(self, worker_id: str):
+        super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
+        self.worker_id = worker_id
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                beat(self.worker_id)
+                requeue_orphaned_tasks()
+            except Exception:
+                logger.exception("Worker heartbeat failed")
+            finally:
+                close_old_connections()
+            self.stopping.wait(settings.WORKER_HEARTBEAT_SECONDS)
+        WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
+        connection.close()
