@@ -23,10 +23,10 @@ SIGNERS = [
 ]
 
 
-def add_signatures(petition, rows=SIGNERS) -> list[Signature]:
+def add_signatures(petition, rows=SIGNERS, prefix="signer") -> list[Signature]:
     created = []
     for index, (name, country, status, source, language, opt_in, signed_at) in enumerate(rows):
-        email = f"signer{index}@example.org"
+        email = f"{prefix}{index}@example.org"
         created.append(
             Signature.objects.create(
                 petition=petition,

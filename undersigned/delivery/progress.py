@@ -72,7 +72,10 @@ def compute(action: ActionRef) -> Progress:
     everything = action.all_signatures()
 
     statuses = dict(everything.values_list("status").annotate(n=Count("pk")).order_by())
-    by_status = [(counted, statuses.pop(counted, 0)), *sorted(statuses.items(), key=lambda item: -item[1])]
+    by_status = [
+        (counted, statuses.pop(counted, 0)),
+        *sorted(statuses.items(), key=lambda item: -item[1]),
+    ]
 
     per_day = split_by_status(
         everything.annotate(at=TruncDay("created_at")).values_list("at", "status"), counted
