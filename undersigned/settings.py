@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "undersigned.audit",
     "undersigned.delivery",
     "undersigned.protection",
+    "undersigned.supporters",
     "undersigned.workers",
     "undersigned.letters",
     "undersigned.petitions",
@@ -186,6 +187,10 @@ if PROXY_COUNT:
 CONFIRMATION_DAYS = env_int("CONFIRMATION_DAYS", 7)
 # A form sent back faster than this after it was shown is a bot's.
 MIN_FILL_SECONDS = env_int("MIN_FILL_SECONDS", 2)
+# Signers' data: names and emails are erased this many days after an action closes (each
+# petition may set its own); a "see or erase my data" link works this many days.
+RETENTION_DAYS = env_int("RETENTION_DAYS", 180)
+MY_DATA_LINK_DAYS = env_int("MY_DATA_LINK_DAYS", 30)
 
 # Rate limits, per scope, per client-address hash and per email digest ("N/s|m|h|d").
 RATELIMIT_ENABLE = env_str("RATE_LIMITS", "on").lower() != "off"
@@ -201,6 +206,10 @@ RATE_LIMITS = {
     },
     "confirm": {"ip": env_str("RATE_LIMIT_CONFIRM_IP", "600/h")},
     "api": {"ip": env_str("RATE_LIMIT_API_IP", "1200/m")},
+    "my_data": {
+        "ip": env_str("RATE_LIMIT_MY_DATA_IP", "120/h"),
+        "email": env_str("RATE_LIMIT_MY_DATA_EMAIL", "5/h"),
+    },
 }
 if not REDIS_URL:
     # Local memory is per process: right for the single-process embedded default only.

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("letters/", include("undersigned.letters.urls")),
     path("petitions/", include("undersigned.petitions.urls")),
     path("", include("undersigned.delivery.urls")),
+    path("my-data/", include("undersigned.supporters.urls")),
 )
 
 if settings.DEBUG or settings.EMBEDDED:

@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django_tasks import task
 
 from undersigned.emails.sending import send_templated_email
+from undersigned.supporters.links import my_data_url
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,7 @@ def send_update(delivery, signature, count: int) -> None:
         "count": count,
         "action_url": settings.SITE_URL + action.public_url(language),
         "unsubscribe_url": unsubscribe_url,
+        "my_data_url": my_data_url(signature.email_digest, language),
     }
     headers = {
         "List-Unsubscribe": f"<{unsubscribe_url}>",

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -41,7 +44,22 @@ class PetitionAdmin(admin.ModelAdmin):
         (None, {"fields": ["slug", "organiser", "targets", "original_language"]}),
         (_("Publication"), {"fields": ["state", "opens_at", "closes_at", "goal"]}),
         (_("Signing"), {"fields": ["double_opt_in", "show_recent_signers"]}),
+        (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
     ]
+    readonly_fields = ["signer_data", "abuse_review"]
+
+    @admin.display(description=_("erasure"))
+    def signer_data(self, petition):
+        from undersigned.supporters.retention import describe
+
+        return describe(petition)
+
+    @admin.display(description=_("abuse review"))
+    def abuse_review(self, petition):
+        if petition.pk is None:
+            return "—"
+        url = reverse("admin:supporters_invalidationbatch_review", args=[petition.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Suspicious patterns and batches"))
 
     @admin.display(description=_("signatures"))
     def count(self, petition):
@@ -56,7 +74,9 @@ class PetitionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Close the selected petitions"))
     def close_petitions(self, request, queryset):
-        updated = queryset.filter(state=State.OPEN).update(state=State.CLOSED)
+        updated = queryset.filter(state=State.OPEN).update(
+            state=State.CLOSED, closed_at=timezone.now()
+        )
         self.message_user(
             request, ngettext("%d petition closed.", "%d petitions closed.", updated) % updated
         )

@@ -1,15 +1,18 @@
 import random
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q, Sum, Value
+from django.db.models.functions import Cast, Concat, TruncDay
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from undersigned.emails.addresses import email_domain_label
 from undersigned.organisations.models import Organisation, Target
 from undersigned.protection.crypto import EncryptedEmailField
 
@@ -75,6 +78,19 @@ class Petition(models.Model):
         default=False,
         help_text=_("First name, initial and country only."),
     )
+    retention_days = models.PositiveIntegerField(
+        _("keep signer data for (days after closing)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Signers' names and email addresses are erased this many days after the petition "
+            "closes; the count and country totals stay. Leave empty for the site's default."
+        ),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    signer_data_erased_at = models.DateTimeField(
+        _("signer data erased at"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -88,6 +104,15 @@ class Petition(models.Model):
     def __str__(self) -> str:
         text = self.text_in(self.original_language)
         return text.title if text else self.slug
+
+    def save(self, *args, **kwargs):
+        if self.state in (State.CLOSED, State.DELIVERED):
+            self.closed_at = self.closed_at or timezone.now()
+        else:
+            self.closed_at = None
+        if self.is_open:  # open again: new signers' data will need erasing in its turn
+            self.signer_data_erased_at = None
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", args=[self.slug])
@@ -120,6 +145,33 @@ class Petition(models.Model):
         if self.state == State.OPEN and not self.is_open:
             return State.CLOSED
         return self.state
+
+    # Retention of signers' data
+
+    @property
+    def retention(self) -> int:
+        """Days signer data is kept after closing: this petition's own, else the site's."""
+        return settings.RETENTION_DAYS if self.retention_days is None else self.retention_days
+
+    def retention_starts_at(self) -> datetime | None:
+        """When the petition closed, or will close by its closing date (None while it is a
+        draft, or open with no closing date)."""
+        if self.state == State.DRAFT:
+            return None
+        moments = [self.closes_at] if self.closes_at else []
+        if self.state in (State.CLOSED, State.DELIVERED) and self.closed_at:
+            moments.append(self.closed_at)
+        return min(moments, default=None)
+
+    def signer_data_erase_at(self) -> datetime | None:
+        """When signers' names and emails are (or were) due for erasure."""
+        start = self.retention_starts_at()
+        return start + timedelta(days=self.retention) if start else None
+
+    def signer_data_expired(self, now: datetime | None = None) -> bool:
+        """Due for erasure (an open petition never is: its due date follows its closing)."""
+        due = self.signer_data_erase_at()
+        return due is not None and due <= (now or timezone.now())
 
     # Count: per-shard rows, so thousands of concurrent signers do not queue on one row lock.
 
@@ -263,15 +315,46 @@ class CountShard(models.Model):
         return f"{self.petition_id}/{self.shard}: {self.count}"
 
 
+class SignatureQuerySet(models.QuerySet):
+    def held(self):
+        """Signatures that still hold personal data (not erased)."""
+        return self.filter(erased_at__isnull=True)
+
+    def erase(self) -> int:
+        """Erase the personal data of these signatures in one UPDATE (see Signature.erase);
+        already erased rows are left alone, so two workers erasing at once do it once."""
+        return self.held().update(
+            name="",
+            email="",
+            email_digest=Concat(Value(ERASED_PREFIX), Cast("pk", models.CharField())),
+            email_domain="",
+            ip_hash="",
+            source="",
+            opt_in=False,
+            consent_text="",
+            consent_version="",
+            duplicate_notice_at=None,
+            created_at=TruncDay("created_at"),
+            confirmed_at=TruncDay("confirmed_at"),
+            erased_at=timezone.now(),
+        )
+
+
+ERASED_PREFIX = "erased:"
+
+
 class Signature(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for email confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
+        INVALIDATED = "invalidated", _("Invalidated by staff")
 
     petition = models.ForeignKey(Petition, on_delete=models.PROTECT, related_name="signatures")
     name = models.CharField(_("full name"), max_length=120)
     email = EncryptedEmailField(_("email"))  # encrypted at rest; compare by email_digest
     email_digest = models.CharField(max_length=64, editable=False)
+    # "gmail.com" for big shared providers, else a keyed digest: see emails.addresses.
+    email_domain = models.CharField(max_length=64, blank=True, editable=False)
     ip_hash = models.CharField(max_length=32, blank=True, editable=False)
     country = CountryField(_("country"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
@@ -283,6 +366,9 @@ class Signature(models.Model):
     created_at = models.DateTimeField(_("signed at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     duplicate_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -293,12 +379,33 @@ class Signature(models.Model):
         indexes = [
             models.Index(fields=["petition", "status", "created_at"], name="signature_progress"),
             models.Index(fields=["status", "created_at"], name="signature_pending_age"),
+            # the staff's abuse review: one client, one email domain, one source in a window
+            models.Index(fields=["petition", "ip_hash", "created_at"], name="signature_by_ip"),
+            models.Index(
+                fields=["petition", "email_domain", "created_at"], name="signature_by_domain"
+            ),
+            models.Index(fields=["petition", "source", "created_at"], name="signature_by_source"),
+            models.Index(fields=["email_digest"], name="signature_by_email"),
         ]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_country_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.email and not self.email_domain and self.erased_at is None:
+            self.email_domain = email_domain_label(self.email)
+        super().save(*args, **kwargs)
+
+    def erase(self) -> bool:
+        """Keep the signature counted (status, country, language and the day it was signed
+        stay) but holding no personal data: name, email, IP hash, source and consent go, the
+        email digest becomes "erased:<pk>" (still unique, linked to no one) and opt-in is
+        off. True when this call erased it; erasing twice is harmless."""
+        erased = bool(Signature.objects.filter(pk=self.pk).erase())
+        self.refresh_from_db()
+        return erased
 
     @property
     def public_name(self) -> str:

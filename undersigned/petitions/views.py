@@ -125,6 +125,7 @@ def recent_signers(petition: Petition) -> list[Signature]:
         return []
     return list(
         petition.signatures.filter(status=Signature.Status.CONFIRMED)
+        .held()
         .only("name", "country")
         .order_by("-confirmed_at")[:RECENT_SIGNERS]
     )

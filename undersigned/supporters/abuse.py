@@ -1,0 +1,108 @@
+"""What the staff's abuse review shows: signatures of one petition in a time window, grouped
+by what a flood shares (one client address hash, one email domain, one source).
+
+Aggregate queries only (GROUP BY over an index on petition, value and time): no signature
+is loaded, except one per uncommon email domain, whose address is decrypted to name the
+domain for staff (the database keeps only a keyed digest of such domains).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from undersigned.petitions.models import Petition, Signature
+
+from .models import InvalidationBatch
+
+WINDOWS_HOURS = (1, 6, 24, 72, 168)
+DEFAULT_HOURS = 24
+TOP = 10  # groups shown per kind
+MINIMUM = 2  # a group of one is no pattern
+
+
+@dataclass
+class Group:
+    dimension: str
+    value: str
+    label: str
+    total: int
+    confirmed: int
+    pending: int
+    first: datetime
+    last: datetime
+    share: float  # of all signatures in the window, in per cent
+
+    @property
+    def per_hour(self) -> float:
+        hours = max((self.last - self.first).total_seconds() / 3600, 1 / 60)
+        return round(self.total / hours, 1)
+
+
+@dataclass
+class Review:
+    petition: Petition
+    since: datetime
+    until: datetime
+    total: int
+    groups: dict[str, list[Group]] = field(default_factory=dict)
+
+
+def window(hours: int, now: datetime | None = None) -> tuple[datetime, datetime]:
+    until = (now or timezone.now()).replace(microsecond=0) + timedelta(seconds=1)
+    return until - timedelta(hours=hours), until
+
+
+def in_window(petition: Petition, since: datetime, until: datetime):
+    return Signature.objects.filter(
+        petition=petition,
+        created_at__gte=since,
+        created_at__lte=until,
+        status__in=[Signature.Status.PENDING, Signature.Status.CONFIRMED],
+    )
+
+
+def review(petition: Petition, since: datetime, until: datetime) -> Review:
+    signatures = in_window(petition, since, until)
+    total = signatures.count()
+    result = Review(petition, since, until, total)
+    for dimension in InvalidationBatch.Dimension.values:
+        rows = (
+            signatures.exclude(**{dimension: ""})
+            .values(dimension)
+            .annotate(
+                total=Count("pk"),
+                confirmed=Count("pk", filter=Q(status=Signature.Status.CONFIRMED)),
+                first=Min("created_at"),
+                last=Max("created_at"),
+            )
+            .filter(total__gte=MINIMUM)
+            .order_by("-total", dimension)[:TOP]
+        )
+        result.groups[dimension] = [
+            Group(
+                dimension=dimension,
+                value=row[dimension],
+                label=label(petition, dimension, row[dimension], since, until),
+                total=row["total"],
+                confirmed=row["confirmed"],
+                pending=row["total"] - row["confirmed"],
+                first=row["first"],
+                last=row["last"],
+                share=round(100 * row["total"] / total, 1) if total else 0.0,
+            )
+            for row in rows
+        ]
+    return result
+
+
+def label(petition: Petition, dimension: str, value: str, since, until) -> str:
+    """How staff see a value: a short hash, a domain (read from one address when only its
+    digest is stored), a source as it is."""
+    if dimension == InvalidationBatch.Dimension.IP_HASH:
+        return value[:12]
+    if dimension == InvalidationBatch.Dimension.EMAIL_DOMAIN and value.startswith("#"):
+        sample = in_window(petition, since, until).filter(email_domain=value).only("email").first()
+        return sample.email.rpartition("@")[2] if sample and sample.email else value
+    return value

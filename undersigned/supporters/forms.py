@@ -1,0 +1,64 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .abuse import DEFAULT_HOURS, WINDOWS_HOURS
+from .models import InvalidationBatch
+
+
+class LinkRequestForm(forms.Form):
+    """ "Forgot your link?": the address to email a fresh one to."""
+
+    email = forms.EmailField(
+        label=_("Your email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+        error_messages={"required": _("Please enter the address you signed with.")},
+    )
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:  # screen readers read the error with the field
+                self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-error"
+
+
+def hours_label(hours: int) -> str:
+    if hours % 24 == 0:
+        days = hours // 24
+        return ngettext("last day", "last %(days)s days", days) % {"days": days}
+    return ngettext("last hour", "last %(hours)s hours", hours) % {"hours": hours}
+
+
+class WindowForm(forms.Form):
+    hours = forms.TypedChoiceField(label=_("Signed in the"), coerce=int, initial=DEFAULT_HOURS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hours"].choices = [(hours, hours_label(hours)) for hours in WINDOWS_HOURS]
+
+    def chosen_hours(self) -> int:
+        return self.cleaned_data["hours"] if self.is_valid() else DEFAULT_HOURS
+
+
+class BatchForm(forms.Form):
+    """Which signatures a batch takes: what they share, and the window they were signed in."""
+
+    dimension = forms.ChoiceField(choices=InvalidationBatch.Dimension.choices)
+    value = forms.CharField(max_length=64)
+    since = forms.DateTimeField()
+    until = forms.DateTimeField()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The window ends before it starts."))
+        return data
+
+
+class InvalidateForm(BatchForm):
+    reason = forms.CharField(
+        label=_("Why (kept in the audit log)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from undersigned.petitions.tasks import remove_unconfirmed_signatures
+from undersigned.protection.tasks import forget_old_day_keys
+from undersigned.supporters.tasks import erase_expired_signer_data
+
+DAILY_TASKS = [
+    (erase_expired_signer_data, "erase signers' data past its retention"),
+    (remove_unconfirmed_signatures, "remove signatures never confirmed"),
+    (forget_old_day_keys, "forget the day keys of client-address hashes"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Queue the daily housekeeping tasks (retention erasure, unconfirmed signatures, day "
+        "keys). Run it once a day from cron or a systemd timer; a task worker does the work."
+    )
+
+    def handle(self, *args, **options):
+        for daily_task, description in DAILY_TASKS:
+            daily_task.enqueue()
+            if options["verbosity"]:
+                self.stdout.write(f"Queued: {description}.")

@@ -1,0 +1,83 @@
+"""What we hold about one email address, as the signer sees it and downloads it."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone, translation
+
+from undersigned.delivery.tokens import make_token as unsubscribe_token
+from undersigned.petitions.models import Signature
+
+
+@dataclass
+class Held:
+    """One signature, with what it belongs to, in the reader's language."""
+
+    signature: Signature
+    title: str
+    organiser: str
+    petition_url: str
+
+    @property
+    def unsubscribe_token(self) -> str:
+        return unsubscribe_token(self.signature.pk)
+
+
+def held_under(email_digest: str) -> list[Held]:
+    language = translation.get_language()
+    signatures = (
+        Signature.objects.filter(email_digest=email_digest)
+        .held()
+        .select_related("petition__organiser")
+        .prefetch_related("petition__texts")
+        .order_by("-created_at", "-pk")
+    )
+    held = []
+    for signature in signatures:
+        petition = signature.petition
+        text = petition.text_in(language)
+        held.append(
+            Held(
+                signature=signature,
+                title=text.title if text else petition.slug,
+                organiser=petition.organiser.name_in(language),
+                petition_url=petition.get_absolute_url(),
+            )
+        )
+    return held
+
+
+def as_json(held: list[Held]) -> dict:
+    """The download: every field we hold, as stored (dates in ISO 8601, UTC)."""
+
+    def moment(value):
+        return value.isoformat() if value else None
+
+    return {
+        "site": settings.SITE_URL,
+        "generated_at": timezone.now().isoformat(),
+        "email": held[0].signature.email if held else None,
+        "signatures": [
+            {
+                "petition": {
+                    "title": item.title,
+                    "organiser": item.organiser,
+                    "url": settings.SITE_URL + item.petition_url,
+                },
+                "name": item.signature.name,
+                "email": item.signature.email,
+                "country": item.signature.country.code,
+                "language": item.signature.language,
+                "status": item.signature.status,
+                "signed_at": moment(item.signature.created_at),
+                "confirmed_at": moment(item.signature.confirmed_at),
+                "wants_updates_by_email": item.signature.opt_in,
+                "consent_text": item.signature.consent_text,
+                "consent_version": item.signature.consent_version,
+                "source": item.signature.source,
+                "email_domain": item.signature.email_domain,
+                "ip_hash": item.signature.ip_hash,
+            }
+            for item in held
+        ],
+    }

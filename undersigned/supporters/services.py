@@ -1,0 +1,214 @@
+"""The only write paths for a signer's erasure, retention erasure and invalidated batches.
+
+Each writes the shared audit log in the same transaction as the change. Erasure works in
+batches of primary keys, each its own transaction, and only touches rows not yet erased: a
+run killed half-way is finished by the next, and two workers erasing at once erase each row
+once.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.functions import Cast, Concat
+from django.utils import timezone
+
+from undersigned.audit.models import record
+from undersigned.delivery.models import UpdateEmail
+from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State
+
+from .models import InvalidationBatch
+
+ERASE_BATCH = 1000
+UPDATE_CHUNK = 500  # primary keys per `pk IN (…)`: well under SQLite's variable limit
+
+
+def chunks(ids: list[int], size: int = UPDATE_CHUNK):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def erase_signatures(ids: list[int]) -> int:
+    """Erase these signatures (Signature.erase, in one UPDATE per chunk) and the email
+    digest the delivery app kept to send each address its update email once."""
+    erased = 0
+    for chunk in chunks(ids):
+        erased += Signature.objects.filter(pk__in=chunk).erase()
+        UpdateEmail.objects.filter(signature_id__in=chunk).exclude(
+            email_digest__startswith=ERASED_PREFIX
+        ).update(email_digest=Concat(Value(ERASED_PREFIX), Cast("pk", CharField())))
+    return erased
+
+
+# A signer's own erasure
+
+
+def erase_signer(email_digest: str) -> int:
+    """Everything held under this address goes. Unconfirmed signatures never counted, so
+    they are deleted; the others are erased and stay counted. Returns how many."""
+    with transaction.atomic():
+        held = Signature.objects.filter(email_digest=email_digest).held()
+        rows = list(held.select_for_update().values_list("pk", "status"))
+        pending = [pk for pk, status in rows if status == Signature.Status.PENDING]
+        kept = [pk for pk, status in rows if status != Signature.Status.PENDING]
+        for chunk in chunks(pending):
+            Signature.objects.filter(pk__in=chunk, status=Signature.Status.PENDING).delete()
+        erased = erase_signatures(kept)
+        if rows:
+            record(None, "supporters.signer.erase", None, erased=kept, deleted=pending)
+    return len(pending) + erased
+
+
+# Retention
+
+
+def stamp_closing_times() -> int:
+    """Closed or delivered petitions whose state was changed without `save` (a bulk update)
+    get their closing time now: the retention clock must start somewhere."""
+    return Petition.objects.filter(
+        state__in=[State.CLOSED, State.DELIVERED], closed_at__isnull=True
+    ).update(closed_at=timezone.now())
+
+
+def expired_petitions(now: datetime | None = None) -> list[Petition]:
+    """Petitions whose signers' data is due for erasure and not yet erased (petitions are
+    few: this reads them all, the signatures not at all)."""
+    candidates = Petition.objects.exclude(state=State.DRAFT).filter(
+        signer_data_erased_at__isnull=True
+    )
+    return [petition for petition in candidates if petition.signer_data_expired(now)]
+
+
+def erase_expired_petition(petition_id: int) -> int:
+    """Erase the signers' data of one petition whose retention has run out, in batches.
+    Safe to run again, and on two workers at once. Returns how many this run erased."""
+    petition = Petition.objects.filter(pk=petition_id).first()
+    if petition is None or not petition.signer_data_expired():
+        return 0
+    erased = 0
+    last_pk = 0
+    held = Signature.objects.filter(petition_id=petition_id).held().order_by("pk")
+    while ids := list(held.filter(pk__gt=last_pk).values_list("pk", flat=True)[:ERASE_BATCH]):
+        with transaction.atomic():
+            erased += erase_signatures(ids)
+        last_pk = ids[-1]
+    with transaction.atomic():
+        if not held.exists():
+            Petition.objects.filter(pk=petition_id, signer_data_erased_at__isnull=True).update(
+                signer_data_erased_at=timezone.now()
+            )
+        if erased:
+            record(
+                None,
+                "supporters.retention.erase",
+                petition,
+                erased=erased,
+                retention_days=petition.retention,
+                due=petition.signer_data_erase_at().isoformat(),
+            )
+    return erased
+
+
+# Invalidated batches
+
+
+class NothingToInvalidate(Exception):
+    pass
+
+
+def invalidate_batch(
+    petition: Petition,
+    *,
+    dimension: str,
+    value: str,
+    since: datetime,
+    until: datetime,
+    reason: str,
+    user,
+) -> InvalidationBatch:
+    """Set aside every counted or pending signature of `petition` sharing `value` in
+    `dimension`, signed between `since` and `until`: out of the count, audited, restorable."""
+    if dimension not in InvalidationBatch.Dimension.values or not value:
+        raise NothingToInvalidate
+    with transaction.atomic():
+        rows = list(
+            Signature.objects.filter(
+                petition=petition,
+                status__in=[Signature.Status.PENDING, Signature.Status.CONFIRMED],
+                created_at__gte=since,
+                created_at__lte=until,
+                **{dimension: value},
+            )
+            .select_for_update()  # a signer confirming now waits, then finds it invalidated
+            .order_by("pk")
+            .values_list("pk", "status")
+        )
+        if not rows:
+            raise NothingToInvalidate
+        confirmed = [pk for pk, status in rows if status == Signature.Status.CONFIRMED]
+        pending = [pk for pk, status in rows if status == Signature.Status.PENDING]
+        for chunk in chunks(confirmed + pending):
+            Signature.objects.filter(pk__in=chunk).update(status=Signature.Status.INVALIDATED)
+        if confirmed:
+            petition.add_to_count(-len(confirmed))
+        batch = InvalidationBatch.objects.create(
+            petition=petition,
+            dimension=dimension,
+            value=value,
+            since=since,
+            until=until,
+            reason=reason,
+            confirmed_ids=confirmed,
+            pending_ids=pending,
+            created_by=user,
+        )
+        record(
+            user,
+            "supporters.batch.invalidate",
+            petition,
+            batch=batch.pk,
+            reason=reason,
+            dimension=dimension,
+            value=value,
+            since=since.isoformat(),
+            until=until.isoformat(),
+            count=len(rows),
+            uncounted=len(confirmed),
+            ids=batch.signature_ids,
+        )
+    return batch
+
+
+def restore_batch(batch: InvalidationBatch, user) -> int:
+    """Give every signature of the batch its status back (and the count its confirmed ones).
+    Once only: a second call restores nothing. Returns how many came back."""
+    with transaction.atomic():
+        claimed = InvalidationBatch.objects.filter(pk=batch.pk, restored_at__isnull=True).update(
+            restored_at=timezone.now(), restored_by=user
+        )
+        if not claimed:
+            return 0
+        restored = {}
+        for status, ids in (
+            (Signature.Status.CONFIRMED, batch.confirmed_ids),
+            (Signature.Status.PENDING, batch.pending_ids),
+        ):
+            restored[status] = 0
+            for chunk in chunks(ids):
+                restored[status] += Signature.objects.filter(
+                    pk__in=chunk, status=Signature.Status.INVALIDATED
+                ).update(status=status)
+        if restored[Signature.Status.CONFIRMED]:
+            batch.petition.add_to_count(restored[Signature.Status.CONFIRMED])
+        total = sum(restored.values())
+        record(
+            user,
+            "supporters.batch.restore",
+            batch.petition,
+            batch=batch.pk,
+            count=total,
+            counted_again=restored[Signature.Status.CONFIRMED],
+            ids=batch.signature_ids,
+        )
+    batch.refresh_from_db()
+    return total

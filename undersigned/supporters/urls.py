@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supporters"
+
+urlpatterns = [
+    path("", views.request_link, name="request_link"),
+    path("<str:token>/", views.my_data, name="my_data"),
+    path("<str:token>/download/", views.download, name="download"),
+    path("<str:token>/erase/", views.erase, name="erase"),
+]

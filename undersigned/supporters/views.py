@@ -1,0 +1,111 @@
+"""A signer's rights: `/<lang>/my-data/<token>/` shows what we hold under their address,
+`…/download/` gives it as JSON, `…/erase/` erases it (a POST behind a confirm button), and
+`/<lang>/my-data/` emails a fresh link to whoever types an address (the same answer whether
+or not we know it).
+
+The token names an email digest and expires (see tokens.py). Every page here is private to
+its reader: not stored by caches, not indexed, and rate-limited per client address.
+"""
+
+import json
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import get_language
+from django.views.decorators.http import require_http_methods
+
+from undersigned.emails.addresses import email_digest
+from undersigned.protection.limits import over_limit
+
+from . import records, services, tasks
+from .forms import LinkRequestForm
+from .tokens import read_token
+
+SCOPE = "my_data"
+
+
+def private(response: HttpResponse) -> HttpResponse:
+    add_never_cache_headers(response)  # no-store: a shared computer's cache keeps nothing
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def limited(request) -> HttpResponse:
+    response = render(request, "supporters/limited.html", status=429)
+    response["Retry-After"] = "600"
+    return private(response)
+
+
+def invalid_link(request) -> HttpResponse:
+    return private(render(request, "supporters/invalid_link.html", status=400))
+
+
+def guarded(view):
+    """Rate limit, then read the token: a forged or expired one gets a clear 400 page."""
+
+    def wrapper(request, token):
+        if over_limit(request, SCOPE):
+            return limited(request)
+        digest = read_token(token)
+        if digest is None:
+            return invalid_link(request)
+        return private(view(request, token, digest))
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+@require_http_methods(["GET", "HEAD"])
+@guarded
+def my_data(request, token, digest):
+    held = records.held_under(digest)
+    context = {
+        "token": token,
+        "held": held,
+        "email": held[0].signature.email if held else "",
+        "erased": request.GET.get("erased") == "1",
+        "retention_days": settings.RETENTION_DAYS,
+    }
+    return render(request, "supporters/my_data.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@guarded
+def download(request, token, digest):
+    data = records.as_json(records.held_under(digest))
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@guarded
+def erase(request, token, digest):
+    if request.method == "POST":
+        services.erase_signer(digest)
+        return HttpResponseRedirect(reverse("supporters:my_data", args=[token]) + "?erased=1")
+    held = records.held_under(digest)
+    return render(request, "supporters/erase.html", {"token": token, "held": held})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_link(request):
+    """ "Forgot your link?": the answer never says whether the address is known."""
+    if request.method != "POST":
+        return private(render(request, "supporters/request_link.html", {"form": LinkRequestForm()}))
+    if over_limit(request, SCOPE, by_email=True):
+        return limited(request)
+    form = LinkRequestForm(request.POST)
+    if not form.is_valid():
+        return private(render(request, "supporters/request_link.html", {"form": form}, status=400))
+    # The same work whoever asks: the task looks the address up, not this request.
+    tasks.send_my_data_link.enqueue(email_digest(form.cleaned_data["email"]), get_language())
+    context = {"days": settings.MY_DATA_LINK_DAYS}
+    return private(render(request, "supporters/link_sent.html", context))
