@@ -161,6 +161,7 @@ class EndorsementAdminForm(forms.ModelForm):
             "contact_email",
             "authorised",
         ]
+        widgets = {"contact_name": forms.TextInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -188,7 +189,13 @@ class EndorsementAdmin(admin.ModelAdmin):
     form = EndorsementAdminForm
     list_display = ["name", "marker_list", "country", "letter", "status", "created_at"]
     list_filter = ["status", "letter", "authorised"]
-    search_fields = ["name", "contact_name", "contact_email"]
+    # The contact is encrypted: it is found by its exact email address (see get_search_results)
+    # and never by part of it. The address hash finds what one connection sent in a day.
+    search_fields = ["name", "=ip_hash"]
+    search_help_text = gettext_lazy(
+        "Search by organisation name, by the exact email address of the contact, or by "
+        "address hash."
+    )
     list_select_related = ["letter"]
     readonly_fields = [
         "status",
@@ -199,6 +206,7 @@ class EndorsementAdmin(admin.ModelAdmin):
         "confirmation_sent_at",
         "confirmed_at",
         "reviewed_at",
+        "ip_hash",
     ]
     actions = ["approve_selected", "reject_selected", "merge_selected", "export_selected"]
 
@@ -207,6 +215,13 @@ class EndorsementAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (["letter"] if obj else [])
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if "@" in term:
+            results = results | queryset.with_contact_email(term)
+        return results, may_have_duplicates
 
     @admin.display(description=gettext_lazy("networks"))
     def marker_list(self, endorsement):

@@ -1,12 +1,21 @@
+import time
+
 from django import forms
+from django.conf import settings
+from django.core import signing
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
+
+from undersigned.protection.disposable import is_disposable
 
 from .models import Endorsement, Letter, Network
 from .services import EndorsementDetails
 
 CSV_MAX_BYTES = 2 * 1024 * 1024
+START_SALT = "undersigned.letters.endorse-started"
+BOT_TRAPS = ("comment", "started")
 
 
 class NetworkChoiceField(forms.ModelMultipleChoiceField):
@@ -58,25 +67,80 @@ class EndorsementForm(forms.Form):
         label=_("I am authorised to sign for this organisation."),
         error_messages={"required": _("Only someone authorised by the organisation may sign.")},
     )
+    # Bot traps, as on the petition form: a field people never see (left empty by them,
+    # filled by bots), and the signed time the form was shown (bots send it back within a
+    # second or not at all). `website` is a real field here, so the trap is `comment`.
+    comment = forms.CharField(required=False, max_length=2000)
+    started = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
-    def __init__(self, *args, letter: Letter, language: str = "en", **kwargs):
+    def __init__(self, *args, letter: Letter | None, language: str = "en", **kwargs):
         super().__init__(*args, **kwargs)
         self.letter = letter
+        if letter is None:
+            # Without the database the networks cannot be listed: the ones ticked are carried
+            # along as hidden inputs, so that nothing the organisation chose is lost.
+            self.fields["networks"] = forms.MultipleChoiceField(
+                required=False, widget=forms.MultipleHiddenInput
+            )
+            return
         networks = self.fields["networks"]
         networks.queryset = letter.networks()
         networks.language = language
         if not networks.queryset.exists():
             del self.fields["networks"]
 
+    @classmethod
+    def keeping(cls, data: QueryDict) -> "EndorsementForm":
+        """The form again with what was typed, built without touching the database: for the
+        pages that refuse a POST (too many requests, the database failing)."""
+        initial = {
+            name: field.widget.value_from_datadict(data, {}, name)
+            for name, field in cls.base_fields.items()
+            if name not in BOT_TRAPS
+        }
+        return cls(letter=None, initial=initial)
+
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_contact_email(self) -> str:
+        email = self.cleaned_data["contact_email"].strip()
+        if is_disposable(email):
+            raise forms.ValidationError(
+                _(
+                    "Please use an address you keep: we need to reach you to confirm the "
+                    "endorsement."
+                )
+            )
+        return email
 
     def clean(self):
         cleaned = super().clean()
         name, country = cleaned.get("name"), cleaned.get("country")
         if name and country is not None and self.is_duplicate(name, country):
             self.add_error("name", self.duplicate_message())
+        if not self.errors and not self.filled_by_a_bot and self.too_fast():
+            raise forms.ValidationError(
+                _("Please check your details and send the form again."), code="too_fast"
+            )
         return cleaned
+
+    @property
+    def filled_by_a_bot(self) -> bool:
+        return bool(self.data.get("comment"))
+
+    def too_fast(self) -> bool:
+        if settings.MIN_FILL_SECONDS <= 0:
+            return False
+        try:
+            shown_at = signing.loads(self.data.get("started", ""), salt=START_SALT)
+        except signing.BadSignature:
+            return True
+        return time.time() - shown_at < settings.MIN_FILL_SECONDS
+
+    def fresh_start(self) -> str:
+        """The hidden `started` value for the form as rendered now."""
+        return signing.dumps(int(time.time()), salt=START_SALT)
 
     def is_duplicate(self, name: str, country: str) -> bool:
         return Endorsement.objects.same_organisation(self.letter, name, country).exists()
@@ -108,6 +172,15 @@ class StaffEndorsementForm(EndorsementForm):
         super().__init__(*args, **kwargs)
         for name in ["country", "contact_name", "contact_email", "authorised"]:
             self.fields[name].required = False
+        for name in BOT_TRAPS:
+            del self.fields[name]
+
+    @property
+    def filled_by_a_bot(self) -> bool:
+        return False
+
+    def too_fast(self) -> bool:
+        return False
 
 
 class ListFilterForm(forms.Form):

@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from undersigned.emails.addresses import email_digest
+from undersigned.protection.crypto import EncryptedEmailField, EncryptedTextField
+
 
 def normalise_name(name: str) -> str:
     """The form of an organisation's name used to spot duplicates: case, accents, spaces and
@@ -223,6 +226,11 @@ class EndorsementQuerySet(models.QuerySet):
             .listed()
         )
 
+    def with_contact_email(self, address: str):
+        """Endorsements whose contact has this address (compared by keyed digest: the stored
+        address is encrypted and cannot be searched)."""
+        return self.filter(contact_email_digest=email_digest(address))
+
     def totals(self) -> dict:
         return self.aggregate(
             organisations=Count("pk"),
@@ -246,8 +254,12 @@ class Endorsement(models.Model):
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), max_length=200, blank=True)
     networks = models.ManyToManyField(Network, blank=True, verbose_name=_("networks"))
-    contact_name = models.CharField(_("contact name"), max_length=120, blank=True)
-    contact_email = models.EmailField(_("contact email"), blank=True)
+    # The contact is private: encrypted at rest, found by the keyed digest of the email.
+    contact_name = EncryptedTextField(_("contact name"), max_length=120, blank=True)
+    contact_email = EncryptedEmailField(_("contact email"), max_length=254, blank=True)
+    contact_email_digest = models.CharField(
+        max_length=64, blank=True, editable=False, db_index=True
+    )
     authorised = models.BooleanField(_("signer is authorised to sign"), default=False)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -276,6 +288,13 @@ class Endorsement(models.Model):
     confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    ip_hash = models.CharField(
+        _("address hash"),
+        max_length=32,
+        blank=True,
+        editable=False,
+        help_text=_("A daily-keyed hash of the address the form was sent from, for abuse review."),
+    )
 
     objects = EndorsementQuerySet.as_manager()
 
@@ -297,6 +316,7 @@ class Endorsement(models.Model):
 
     def save(self, *args, **kwargs):
         self.normalised_name = normalise_name(self.name)
+        self.contact_email_digest = email_digest(self.contact_email) if self.contact_email else ""
         super().save(*args, **kwargs)
 
     def markers(self) -> str:

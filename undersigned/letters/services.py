@@ -36,17 +36,23 @@ class EndorsementDetails:
     networks: list[Network]
 
 
-def endorse_letter(letter: Letter, details: EndorsementDetails, language: str) -> Endorsement:
-    """A public endorsement: stored, then a confirmation email goes to the contact."""
+def endorse_letter(
+    letter: Letter, details: EndorsementDetails, language: str, ip_hash: str = ""
+) -> Endorsement:
+    """A public endorsement: stored, then a confirmation email goes to the contact.
+
+    The row and the queued email are saved in one transaction: both or neither, so that a
+    database failure leaves nothing that would block the organisation from trying again.
+    """
     from .tasks import send_endorsement_confirmation
 
     if not letter.accepts_endorsements:
         raise LetterClosed
     with transaction.atomic():
         endorsement = create_endorsement(
-            letter, details, status=Status.PENDING_EMAIL, language=language
+            letter, details, status=Status.PENDING_EMAIL, language=language, ip_hash=ip_hash
         )
-        transaction.on_commit(lambda: send_endorsement_confirmation.enqueue(endorsement.pk))
+        send_endorsement_confirmation.enqueue(endorsement.pk)
     return endorsement
 
 

@@ -3,8 +3,10 @@ import logging
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+
+from undersigned.protection.clients import ip_hash
+from undersigned.protection.limits import over_limit
 
 from . import services
 from .forms import EndorsementForm, ListFilterForm
@@ -56,24 +58,48 @@ def letter_detail(request, slug):
 
 @require_http_methods(["GET", "POST"])
 def endorse(request, slug):
+    if request.method == "POST":
+        return endorse_post(request, slug)
     letter = get_public_letter(slug)
     if not letter.accepts_endorsements:
-        status = 403 if request.method == "POST" else 200
-        return render(request, "letters/endorse.html", {"letter": letter}, status=status)
-    form = EndorsementForm(request.POST or None, letter=letter, language=request.LANGUAGE_CODE)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.endorse_letter(letter, form.details(), request.LANGUAGE_CODE)
-        except services.DuplicateEndorsement:
-            form.add_error("name", form.duplicate_message())
-        except DatabaseError:
-            logger.exception("Could not store an endorsement")
-            form.add_error(None, _("Something went wrong, please try again later."))
-            status = 503
-        else:
-            return redirect("letters:thanks", slug=letter.slug)
-    return render(request, "letters/endorse.html", {"letter": letter, "form": form}, status=status)
+        return render(request, "letters/endorse.html", {"letter": letter})
+    form = EndorsementForm(letter=letter, language=request.LANGUAGE_CODE)
+    return render(request, "letters/endorse.html", {"letter": letter, "form": form})
+
+
+def endorse_post(request, slug):
+    try:
+        if over_limit(request, "endorse", by_email=True, email_field="contact_email"):
+            return endorse_refused(request, slug, status=429)
+        letter = get_public_letter(slug)
+        if not letter.accepts_endorsements:
+            return render(request, "letters/endorse.html", {"letter": letter}, status=403)
+        form = EndorsementForm(request.POST, letter=letter, language=request.LANGUAGE_CODE)
+        if form.is_valid():
+            if form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
+                return redirect("letters:thanks", slug=letter.slug)
+            try:
+                services.endorse_letter(
+                    letter, form.details(), request.LANGUAGE_CODE, ip_hash=ip_hash(request)
+                )
+            except services.DuplicateEndorsement:
+                form.add_error("name", form.duplicate_message())
+            else:
+                return redirect("letters:thanks", slug=letter.slug)
+        return render(request, "letters/endorse.html", {"letter": letter, "form": form})
+    except services.LetterClosed:
+        return render(request, "letters/endorse.html", {"letter": letter}, status=403)
+    except DatabaseError:
+        logger.exception("Could not store an endorsement of %s", slug)
+        return endorse_refused(request, slug, status=503)
+
+
+def endorse_refused(request, slug: str, status: int):
+    """429 (too many requests) or 503 (database trouble): say so, keep what was typed."""
+    context = {"form": EndorsementForm.keeping(request.POST), "slug": slug, "status": status}
+    response = render(request, "letters/endorse_refused.html", context, status=status)
+    response["Retry-After"] = "30" if status == 503 else "600"
+    return response
 
 
 @require_GET

@@ -6,6 +6,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods
 from django.views.defaults import server_error as plain_server_error
 
+from undersigned.protection.limits import over_limit
+
 from . import confirmations
 from .actions import list_actions
 
@@ -27,6 +29,10 @@ def privacy(request):
 @require_http_methods(["GET", "POST"])
 def confirm(request, token):
     """Landing page of an emailed confirmation link: GET shows a button, POST confirms."""
+    if request.method == "POST" and over_limit(request, "confirm"):
+        response = render(request, "pages/confirm_refused.html", status=429)
+        response["Retry-After"] = "600"
+        return response
     try:
         handler, pk = confirmations.read_token(token)
     except signing.BadSignature:
