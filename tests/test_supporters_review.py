@@ -110,13 +110,19 @@ def test_invalidate_a_batch_then_restore_it(admin_client, client, flooded):
     confirm = admin_client.get(link)
     assert confirm.status_code == 200 and confirm.context["matching"] == 5
     assert "Set aside 5 signatures" in confirm.content.decode()
-    hidden = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', confirm.content.decode()))
+    hidden = dict(
+        re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', confirm.content.decode())
+    )
     hidden = {k: v.replace("&#x2B;", "+").replace("&#x27;", "'") for k, v in hidden.items()}
 
-    missing_reason = admin_client.post(link, {k: v for k, v in hidden.items() if k != "csrfmiddlewaretoken"})
+    missing_reason = admin_client.post(
+        link, {k: v for k, v in hidden.items() if k != "csrfmiddlewaretoken"}
+    )
     assert missing_reason.status_code == 200 and not InvalidationBatch.objects.exists()
 
-    done = admin_client.post(link, {**hidden, "reason": "500 signatures in a minute from one address"})
+    done = admin_client.post(
+        link, {**hidden, "reason": "500 signatures in a minute from one address"}
+    )
     assert done.status_code == 302
     batch = InvalidationBatch.objects.get()
     flood = Signature.objects.filter(ip_hash=FLOOD_IP, created_at__gte=batch.since)
@@ -149,7 +155,10 @@ def test_invalidate_a_batch_then_restore_it(admin_client, client, flooded):
     assert AuditEntry.objects.filter(action="supporters.batch.restore").count() == 1
     assert "Restored on" in admin_client.get(review_url(flooded)).content.decode()
     assert admin_client.get("/admin/supporters/invalidationbatch/").status_code == 200
-    assert admin_client.get(f"/admin/supporters/invalidationbatch/{batch.pk}/change/").status_code == 200
+    assert (
+        admin_client.get(f"/admin/supporters/invalidationbatch/{batch.pk}/change/").status_code
+        == 200
+    )
 
 
 def test_a_batch_by_domain_and_an_erased_signature_inside_it(admin_client, client, flooded):
@@ -227,6 +236,8 @@ def test_who_may_see_and_do_what(client, flooded):
         staff("moderator", "petitions.view_signature", "supporters.add_invalidationbatch")
     )
     assert "/invalidate/" in client.get(url).content.decode()
-    assert client.post(f"/admin/supporters/invalidationbatch/{batch.pk}/restore/").status_code == 403
+    assert (
+        client.post(f"/admin/supporters/invalidationbatch/{batch.pk}/restore/").status_code == 403
+    )
     assert client.get(f"/admin/supporters/invalidationbatch/{batch.pk}/restore/").status_code == 404
     assert client.get("/admin/supporters/invalidationbatch/review/999999/").status_code == 404

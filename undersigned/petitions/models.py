@@ -193,6 +193,10 @@ class Petition(models.Model):
             except IntegrityError:  # another signer created it first
                 self.shards.filter(shard=shard).update(count=F("count") + amount)
 
+    def forget_cached_count(self) -> None:
+        """After a change staff made to the count: show it now, not in two seconds."""
+        cache.delete(f"petition:{self.pk}:count")
+
     def recount(self) -> int:
         """Rebuild the count from the signatures themselves (a full scan: staff use only)."""
         with transaction.atomic():

@@ -176,6 +176,7 @@ def invalidate_batch(
             uncounted=len(confirmed),
             ids=batch.signature_ids,
         )
+    petition.forget_cached_count()
     return batch
 
 
@@ -210,5 +211,6 @@ def restore_batch(batch: InvalidationBatch, user) -> int:
             counted_again=restored[Signature.Status.CONFIRMED],
             ids=batch.signature_ids,
         )
+    batch.petition.forget_cached_count()
     batch.refresh_from_db()
     return total
