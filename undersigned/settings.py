@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "undersigned.protection",
     "undersigned.supporters",
     "undersigned.workers",
+    "undersigned.api",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",

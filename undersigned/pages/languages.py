@@ -13,7 +13,8 @@ def switch_url(path: str, current: str, target: str) -> str:
 
 
 def language_links(request, current: str) -> list[dict]:
-    path = request.get_full_path() if request is not None else "/"
+    # The path without its query: pages are cached for everyone, whatever `?source=` they came by.
+    path = request.path if request is not None else "/"
     return [
         {
             "code": code,

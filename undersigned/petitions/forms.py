@@ -100,9 +100,11 @@ class SignatureForm(forms.Form):
             return True
         return time.time() - shown_at < settings.MIN_FILL_SECONDS
 
+    started_value = None  # set to a placeholder when the page is rendered for the cache
+
     def fresh_start(self) -> str:
         """The hidden `started` value for the form as rendered now."""
-        return signing.dumps(int(time.time()), salt=START_SALT)
+        return self.started_value or signing.dumps(int(time.time()), salt=START_SALT)
 
     def clean_source(self) -> str:
         return sanitise_source(self.cleaned_data.get("source"))

@@ -35,36 +35,37 @@ def sign_petition(
     address = normalise_email(email)
     confirmed = not petition.double_opt_in
     now = timezone.now()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                signature = Signature.objects.create(
-                    petition=petition,
-                    name=name,
-                    email=address,
-                    email_digest=email_digest(address),
-                    country=country,
-                    language=language,
-                    status=Signature.Status.CONFIRMED if confirmed else Signature.Status.PENDING,
-                    confirmed_at=now if confirmed else None,
-                    opt_in=opt_in,
-                    consent_text=opt_in_text(petition.organiser.name_in(language), language)
-                    if opt_in
-                    else "",
-                    consent_version=OPT_IN_VERSION if opt_in else "",
-                    source=source,
-                    ip_hash=ip_hash,
-                    created_at=now,
-                )
-        except IntegrityError:
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                petition=petition,
+                name=name,
+                email=address,
+                email_digest=email_digest(address),
+                country=country,
+                language=language,
+                status=Signature.Status.CONFIRMED if confirmed else Signature.Status.PENDING,
+                confirmed_at=now if confirmed else None,
+                opt_in=opt_in,
+                consent_text=opt_in_text(petition.organiser.name_in(language), language)
+                if opt_in
+                else "",
+                consent_version=OPT_IN_VERSION if opt_in else "",
+                source=source,
+                ip_hash=ip_hash,
+                created_at=now,
+            )
+            if confirmed:
+                petition.add_to_count()
+                tasks.send_thank_you.enqueue(signature.pk)
+            else:
+                tasks.send_confirmation.enqueue(signature.pk)
+    except IntegrityError:
+        # The insert comes first, so a duplicate fails before anything else is written and
+        # no savepoint is needed on the common path. Any other integrity failure re-raises.
+        with transaction.atomic():
             if not notice_repeat(petition, address):
-                raise  # not a repeat: a real database failure
-            return
-        if confirmed:
-            petition.add_to_count()
-            tasks.send_thank_you.enqueue(signature.pk)
-        else:
-            tasks.send_confirmation.enqueue(signature.pk)
+                raise
 
 
 def notice_repeat(petition: Petition, address: str) -> bool:

@@ -13,7 +13,7 @@ from undersigned.pages.actions import list_actions
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.limits import over_limit
 
-from . import sharing
+from . import pagecache, sharing
 from .consent import opt_in_text
 from .forms import SignatureForm, sanitise_source
 from .models import Petition, ShareClick, Signature
@@ -38,9 +38,24 @@ def get_public_petition(request, slug: str) -> Petition:
 def detail(request, slug):
     if request.method == "POST":
         return sign(request, slug)
+    source = sanitise_source(request.GET.get("source"))
+    cached = pagecache.serve(request, slug, source)
+    if cached is not None:
+        return cached
     petition = get_public_petition(request, slug)
-    form = signature_form(petition, initial={"source": sanitise_source(request.GET.get("source"))})
-    return render_petition(request, petition, form)
+    # Closed and preview pages are read far less; a list of recent signers must drop an
+    # erased or invalidated signer at once. Those pages are rendered each time.
+    if not petition.is_open or petition.show_recent_signers:
+        return render_petition(
+            request, petition, signature_form(petition, initial={"source": source})
+        )
+    form = signature_form(petition, initial={"source": pagecache.SOURCE_HOLE})
+    form.started_value = pagecache.STARTED_HOLE
+    holes = {"csrf_token": pagecache.CSRF_HOLE, "progress_hole": pagecache.PROGRESS_HOLE}
+    pagecache.store(
+        petition, render_petition(request, petition, form, extra=holes).content.decode()
+    )
+    return pagecache.serve(request, slug, source)
 
 
 def sign(request, slug):
@@ -48,10 +63,11 @@ def sign(request, slug):
     try:
         if over_limit(request, "sign", by_email=True):
             return sign_refused(request, form, slug, status=429)
-        petition = get_public_petition(request, slug)
-        form = signature_form(petition, data=request.POST)
-        if not petition.is_open:
+        petition = pagecache.signing_petition(slug)
+        if petition is None or not petition.is_open:
+            petition = get_public_petition(request, slug)  # 404 unless public
             return render_petition(request, petition, None, status=403, refused=True)
+        form = signature_form(petition, data=request.POST)
         if not form.is_valid():
             return render_petition(request, petition, form, status=400)
         if not form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
@@ -81,7 +97,7 @@ def signature_form(petition: Petition, **kwargs) -> SignatureForm:
     return SignatureForm(opt_in_label=label, **kwargs)
 
 
-def render_petition(request, petition, form, status=200, refused=False):
+def render_petition(request, petition, form, status=200, refused=False, extra=None):
     language = get_language()
     count = petition.signature_count()
     context = {
@@ -103,6 +119,7 @@ def render_petition(request, petition, form, status=200, refused=False):
         "other_actions": [] if petition.is_open else other_open_actions(petition, language),
         "recent_signers": recent_signers(petition),
         "share_url": sharing.shared_url(petition.get_absolute_url(), "link"),
+        **(extra or {}),
     }
     return render(request, "petitions/detail.html", context, status=status)
 

@@ -1,0 +1,102 @@
+"""The petition page is served from the shared cache without a database query, with the
+per-visitor parts filled in, and staff edits show at once."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from undersigned.petitions.models import PetitionText, State
+
+from .factories import make_petition, signer
+
+pytestmark = pytest.mark.django_db
+
+URL = "/en/petitions/free-the-detained/"
+
+
+def hidden(html, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', html).group(1)
+
+
+def test_a_warm_page_costs_no_database_query(client, django_assert_num_queries):
+    make_petition()
+    client.get(URL)
+    client.get("/ar/petitions/free-the-detained/")
+    with django_assert_num_queries(0):
+        response = client.get(URL)
+    assert response.status_code == 200
+    with django_assert_num_queries(0):
+        assert "الحرية للمعتقلين" in client.get("/ar/petitions/free-the-detained/").content.decode()
+
+
+def test_each_visitor_gets_their_own_token_start_time_and_source(client):
+    make_petition()
+    first = client.get(URL + "?source=newsletter").content.decode()
+    other = Client()
+    second = other.get(URL + "?source=Share-WhatsApp").content.decode()
+    assert hidden(first, "source") == "newsletter"
+    assert hidden(second, "source") == "share-whatsapp"
+    assert hidden(first, "csrfmiddlewaretoken") != hidden(second, "csrfmiddlewaretoken")
+    assert "hole" not in second
+    assert other.cookies["csrftoken"].value  # the cookie that goes with the token is set
+
+
+def test_a_cached_page_accepts_its_form(client):
+    make_petition(double_opt_in=False)
+    client.get(URL)
+    page = Client(enforce_csrf_checks=True)
+    html = page.get(URL).content.decode()
+    data = signer(
+        csrfmiddlewaretoken=hidden(html, "csrfmiddlewaretoken"), started=hidden(html, "started")
+    )
+    assert page.post(URL, data).status_code == 302
+
+
+def test_the_count_on_a_cached_page_follows_the_signatures(client):
+    make_petition(double_opt_in=False)
+    client.get(URL)
+    client.post(URL, signer())
+    from undersigned.petitions.models import Petition
+
+    cache.delete(f"petition:{Petition.objects.get().pk}:count")  # as two seconds would
+    assert '<progress max="100" value="1"' in client.get(URL).content.decode()
+
+
+def test_staff_edits_and_closing_show_at_once(client):
+    petition = make_petition()
+    client.get(URL)
+    text = PetitionText.objects.get(petition=petition, language="en")
+    text.title = "Free every detainee"
+    text.save()
+    assert "Free every detainee" in client.get(URL).content.decode()
+    petition.state = State.CLOSED
+    petition.save()
+    html = client.get(URL).content.decode()
+    assert "This petition is closed" in html and 'name="email"' not in html
+    assert client.post(URL, signer()).status_code == 403
+
+
+def test_a_closing_date_passing_ends_the_cached_copy(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    petition = make_petition(closes_in_days=1)
+    client.get(URL)
+    type(petition).objects.filter(pk=petition.pk).update(
+        closes_at=timezone.now() - timedelta(seconds=1)
+    )
+    # the cached copy knows its own closing time, so even without a signal it is not served
+    entry = cache.get(f"petition-page:{petition.slug}:en")
+    entry["closes_at"] = timezone.now() - timedelta(seconds=1)
+    cache.set(f"petition-page:{petition.slug}:en", entry)
+    assert "This petition is closed" in client.get(URL).content.decode()
+
+
+def test_drafts_are_never_cached_or_shown(client, admin_client):
+    make_petition(state=State.DRAFT)
+    assert admin_client.get(URL).status_code == 200  # staff preview
+    assert client.get(URL).status_code == 404
+    assert cache.get("petition-page:free-the-detained:en") is None

@@ -1,0 +1,106 @@
+"""The petition page, rendered once per language and kept in the shared cache.
+
+During a surge most visitors only read the page. The cached copy leaves holes for what
+differs per request (the CSRF token, the form's start time, the `?source=` code) and for
+the count, which is filled from its own two-second cache. Any change staff save to a
+petition drops its copies (signals below); copies also expire after PAGE_SECONDS.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .forms import SignatureForm
+from .goals import next_goal
+from .models import Demand, KeyFact, Petition, PetitionText, Photo
+
+PAGE_SECONDS = 30
+SIGNING_SECONDS = 30
+CSRF_HOLE = "__csrf_token_hole__"
+STARTED_HOLE = "__started_hole__"
+SOURCE_HOLE = "__source_hole__"
+PROGRESS_HOLE = "<!--progress-hole-->"
+
+
+def page_key(slug: str, language: str) -> str:
+    return f"petition-page:{slug}:{language}"
+
+
+def signing_key(slug: str) -> str:
+    return f"petition-signing:{slug}"
+
+
+def serve(request, slug: str, source: str) -> HttpResponse | None:
+    """The page from the cache, with its holes filled; None when there is no fresh copy."""
+    entry = cache.get(page_key(slug, get_language()))
+    if entry is None or (entry["closes_at"] and timezone.now() >= entry["closes_at"]):
+        return None
+    petition = Petition(pk=entry["petition_id"])
+    html = (
+        entry["html"]
+        .replace(PROGRESS_HOLE, progress_html(petition.signature_count(), entry["goal"]), 1)
+        .replace(CSRF_HOLE, get_token(request), 1)
+        .replace(STARTED_HOLE, SignatureForm().fresh_start(), 1)
+        .replace(SOURCE_HOLE, source, 1)
+    )
+    return HttpResponse(html)
+
+
+def store(petition: Petition, html: str) -> None:
+    entry = {
+        "html": html,
+        "petition_id": petition.pk,
+        "goal": petition.goal,
+        "closes_at": petition.closes_at,
+    }
+    cache.set(page_key(petition.slug, get_language()), entry, PAGE_SECONDS)
+
+
+def progress_html(count: int, first_goal: int) -> str:
+    return render_to_string(
+        "petitions/_progress.html", {"count": count, "goal": next_goal(first_goal, count)}
+    )
+
+
+def signing_petition(slug: str) -> Petition | None:
+    """The petition a signature is for, with its organiser: cached, as every signer needs it."""
+    petition = cache.get(signing_key(slug))
+    if petition is None:
+        petition = Petition.objects.select_related("organiser").filter(slug=slug).first()
+        if petition is None:
+            return None
+        cache.set(signing_key(slug), petition, SIGNING_SECONDS)
+    return petition
+
+
+def forget(slug: str) -> None:
+    keys = [page_key(slug, code) for code, _ in settings.LANGUAGES] + [signing_key(slug)]
+    cache.delete_many(keys)
+    cache.delete(f"petition-id:{slug}")
+
+
+@receiver([post_save, post_delete], sender=Petition)
+def _petition_changed(sender, instance, **kwargs):
+    forget(instance.slug)
+
+
+@receiver([post_save, post_delete], sender=PetitionText)
+@receiver([post_save, post_delete], sender=Demand)
+@receiver([post_save, post_delete], sender=KeyFact)
+@receiver([post_save, post_delete], sender=Photo)
+def _part_changed(sender, instance, **kwargs):
+    slug = Petition.objects.filter(pk=instance.petition_id).values_list("slug", flat=True).first()
+    if slug:
+        forget(slug)
+
+
+@receiver(m2m_changed, sender=Petition.targets.through)
+def _targets_changed(sender, instance, **kwargs):
+    if isinstance(instance, Petition):
+        forget(instance.slug)
