@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from undersigned.delivery.actions import ActionRef
-from undersigned.delivery.charts import nice_ceiling
+from undersigned.delivery.charts import axis_ceiling
 from undersigned.delivery.progress import compute
 from undersigned.letters.models import Letter
 
@@ -128,7 +128,9 @@ def test_letter_progress(admin_client):
 
 
 @pytest.mark.parametrize(
-    ("value", "ceiling"), [(0, 1), (1, 1), (7, 10), (11, 20), (240, 250), (1_000_001, 2_000_000)]
+    ("value", "ceiling"),
+    [(0, 4), (1, 4), (7, 8), (11, 12), (25, 32), (240, 240), (1_000_001, 1_200_000)],
 )
-def test_nice_ceiling(value, ceiling):
-    assert nice_ceiling(value) == ceiling
+def test_axis_ceiling_gives_whole_ticks(value, ceiling):
+    assert axis_ceiling(value) == ceiling
+    assert ceiling % 4 == 0 and ceiling >= value

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from undersigned.audit.models import AuditEntry
 from undersigned.delivery import tasks
@@ -192,6 +193,25 @@ def test_batches_split_by_primary_key_range(admin_client, smtp_server, run_tasks
     petition = closed_petition()
     deliver(admin_client, petition)
     assert tasks.queue_update_emails.call(petition.delivery.pk) == 2  # 3 recipients, 2 a batch
+    run_tasks()
+    assert len(smtp_server.messages) == 3
+
+
+def test_a_refusing_mail_server_means_a_later_retry(admin_client, smtp_server, run_tasks, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    petition = closed_petition()
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = 9  # nothing listens there: connection refused
+    deliver(admin_client, petition)
+    run_tasks()
+    assert not UpdateEmail.objects.exists()  # the claim of the unsent email is released
+    retry = DBTaskResult.objects.get(status="READY", task_path__endswith="send_update_batch")
+    assert retry.args_kwargs["kwargs"] == {"attempt": 1}
+    assert retry.run_after > timezone.now()  # later, not now
+
+    settings.EMAIL_PORT = port
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
     run_tasks()
     assert len(smtp_server.messages) == 3
 

@@ -38,10 +38,11 @@ from .progress import HOURS, progress_for
 
 
 def staff_page(admin_site, request, template: str, title: str, context: dict):
+    action = context.get("action")
     context = {
         **admin_site.each_context(request),
         "title": title,
-        "LANGUAGE_BIDI": get_language_bidi(),
+        "action_title": action.title(get_language()) if action else "",
         **context,
     }
     return TemplateResponse(request, template, context)
@@ -406,8 +407,9 @@ class PackageAdmin(admin.ModelAdmin):
             "refresh": package.is_active,
             "may_delete": request.user.has_perm("delivery.delete_package"),
         }
+        title = _("Package: %(title)s") % {"title": package.action.title(get_language())}
         response = staff_page(
-            self.admin_site, request, "delivery/admin/package.html", str(package), context
+            self.admin_site, request, "delivery/admin/package.html", title, context
         )
         add_never_cache_headers(response)
         return response

@@ -30,21 +30,18 @@ class Bar:
     other: int = 0
 
 
-def nice_ceiling(value: int) -> int:
-    """The smallest of 1, 2, 2.5, 5 × 10^n at or above `value` (at least 1)."""
-    if value <= 1:
-        return 1
+TICKS = 4
+
+
+def axis_ceiling(value: int) -> int:
+    """The top of a y axis with TICKS whole-number steps of 1, 2, 3, 4, 5, 6 or 8 × 10^n
+    that reaches `value`: 25 → 32 (steps of 8), 240 → 240, 1,000,001 → 1,200,000."""
+    needed = max(value, 1) / TICKS
     magnitude = 1
-    while magnitude * 10 < value:
+    while magnitude * 10 < needed:
         magnitude *= 10
-    for step in (1, 2, 2.5, 5, 10):
-        if step * magnitude >= value:
-            return int(step * magnitude)
-    return value  # pragma: no cover
-
-
-def number(value: float) -> str:
-    return f"{value:,.0f}" if value >= 1000 else f"{value:g}"
+    step = next(m * magnitude for m in (1, 2, 3, 4, 5, 6, 8, 10) if m * magnitude >= needed)
+    return step * TICKS
 
 
 def _frame(width: int, height: int, title: str, desc: str, body: list[str], rtl=False) -> str:
@@ -59,18 +56,19 @@ def _frame(width: int, height: int, title: str, desc: str, body: list[str], rtl=
     )
 
 
-def bar_chart(bars: list[Bar], *, title: str, desc: str, width=720, height=240) -> SafeString:
+def bar_chart(bars: list[Bar], *, title: str, desc: str, width=640, height=240) -> SafeString:
     """Stacked vertical bars over time: counted signatures, with the others on top."""
     left, right, top, bottom = 52, 12, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
-    ceiling = nice_ceiling(max((bar.counted + bar.other for bar in bars), default=0))
+    ceiling = axis_ceiling(max((bar.counted + bar.other for bar in bars), default=0))
     body = []
-    for fraction in (0, 0.25, 0.5, 0.75, 1):
+    for tick in range(TICKS + 1):
+        fraction = tick / TICKS
         y = top + plot_h * (1 - fraction)
         body.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="{GRID}" '
             f'stroke-width="1"/><text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" '
-            f'fill="{INK_SOFT}" direction="ltr">{number(ceiling * fraction)}</text>'
+            f'fill="{INK_SOFT}" direction="ltr">{ceiling * tick // TICKS:,}</text>'
         )
     if bars:
         slot = plot_w / len(bars)
@@ -104,10 +102,10 @@ def bar_chart(bars: list[Bar], *, title: str, desc: str, width=720, height=240) 
 
 
 def hbar_chart(
-    rows: list[tuple[str, int]], *, title: str, desc: str, rtl: bool = False, width=720
+    rows: list[tuple[str, int]], *, title: str, desc: str, rtl: bool = False, width=560
 ) -> SafeString:
     """Horizontal bars with their labels: the largest first."""
-    label_w, value_w, row_h, top = 190, 70, 24, 6
+    label_w, value_w, row_h, top = 170, 64, 24, 6
     height = top * 2 + row_h * max(len(rows), 1)
     plot_w = width - label_w - value_w - 16
     largest = max((value for _label, value in rows), default=0) or 1

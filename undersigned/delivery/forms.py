@@ -50,18 +50,22 @@ class DeliveryForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.languages = languages
         for code in languages:
-            name = get_language_info(code)["name_translated"]
+            info = get_language_info(code)
+            name = info["name_translated"]
+            # The text is in `code`, whatever the language of the page around it.
+            typed_in = {"lang": code, "dir": "rtl" if info["bidi"] else "ltr"}
             self.fields[f"recipients_{code}"] = forms.CharField(
                 label=_("Delivered to (%(language)s)") % {"language": name},
                 max_length=300,
                 required=False,
                 help_text=_("Leave empty to name the action's targets."),
+                widget=forms.TextInput(attrs=typed_in),
             )
             self.fields[f"note_{code}"] = forms.CharField(
                 label=_("Public note (%(language)s)") % {"language": name},
                 max_length=5000,
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 5, "lang": code}),
+                widget=forms.Textarea(attrs={"rows": 5, **typed_in}),
                 help_text=_("Markdown. Shown on the public page under “Delivered to … on …”."),
             )
         if not may_send_updates:

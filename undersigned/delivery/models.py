@@ -201,6 +201,7 @@ class Package(ForOneAction):
     step = models.CharField(_("step"), max_length=8, choices=Step.choices, blank=True)
     rows_written = models.BigIntegerField(_("rows written"), default=0)
     total_rows = models.BigIntegerField(_("rows in all"), null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
     csv_method = models.CharField(max_length=12, blank=True, editable=False)
     csv_file = models.CharField(max_length=200, blank=True, editable=False)
     csv_bytes = models.BigIntegerField(default=0, editable=False)
@@ -258,6 +259,7 @@ class UpdateEmail(models.Model):
         "petitions.Signature", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     email_digest = models.CharField(max_length=64)
+    claimed_by = models.CharField(max_length=64, blank=True)  # the task's id
     claimed_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -22,6 +22,7 @@ from undersigned.letters.models import Endorsement
 from .exports import country_names
 
 NAMES_CAP = 5000
+NBSP = "\u00a0"
 
 
 def package_context(package, csv_name: str) -> dict:
@@ -59,7 +60,13 @@ def package_context(package, csv_name: str) -> dict:
     }
     if action.is_petition and package.include_names:
         signers = signatures.order_by("created_at", "pk").values_list("name", "country")
-        context["signers"] = [(name, names.get(code, "")) for name, code in signers[:NAMES_CAP]]
+        # No-break spaces keep each name, and each country, on one line.
+        listed = [
+            (name.replace(" ", NBSP), names.get(code, "").replace(" ", NBSP))
+            for name, code in signers[:NAMES_CAP]
+        ]
+        context["signers"] = bool(listed)
+        context["signer_groups"] = [listed[i : i + 100] for i in range(0, len(listed), 100)]
         context["signers_capped"] = total > NAMES_CAP
     if not action.is_petition:
         context["signatories"] = list(Endorsement.objects.numbered(action.obj))

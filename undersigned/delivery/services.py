@@ -132,7 +132,8 @@ def request_package(
             kind=kind,
             language=language,
         )
-        tasks.build_package.enqueue(package.pk)
+        result = tasks.build_package.enqueue(package.pk)
+        Package.objects.filter(pk=package.pk).update(task_id=str(result.id))
     return package
 
 

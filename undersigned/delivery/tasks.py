@@ -1,5 +1,8 @@
 """Background work for deliveries. Tasks take primary keys and claim their work atomically,
-so that a retried task, or two workers, never build a package or send an email twice."""
+so that a retried task, or two workers, never build a package or send an email twice.
+
+A task left running by a worker that died is put back in the queue with the same id
+(undersigned.workers); the claims below recognise their own task and carry on."""
 
 import logging
 import time
@@ -10,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from undersigned.emails.sending import send_templated_email
+from undersigned.emails.sending import TRANSIENT_ERRORS, retry_later, send_templated_email
 from undersigned.supporters.links import my_data_url
 
 logger = logging.getLogger(__name__)
@@ -50,15 +53,24 @@ class ProgressReporter:
             self.side.close()
 
 
-@task()
-def build_package(package_id: int) -> str:
-    """Write a package's CSV (and, for a hand-over package, its PDF) into its directory."""
+@task(takes_context=True)
+def build_package(context, package_id: int) -> str:
+    """Write a package's CSV (and, for a hand-over package, its PDF) into its directory.
+    Files are written under a temporary name and renamed when complete, so running again
+    after a crash simply starts over."""
+    return build(package_id, str(context.task_result.id))
+
+
+def build(package_id: int, task_id: str) -> str:
+    from django.db.models import Q
+
     from .exports import copy_available, write_signatures_csv
     from .models import Package
     from .pdf import write_package_pdf
 
-    claimed = Package.objects.filter(pk=package_id, status=Package.Status.QUEUED).update(
-        status=Package.Status.RUNNING, started_at=timezone.now()
+    claimable = Q(status=Package.Status.QUEUED) | Q(status=Package.Status.RUNNING, task_id=task_id)
+    claimed = Package.objects.filter(claimable, pk=package_id).update(
+        status=Package.Status.RUNNING, started_at=timezone.now(), task_id=task_id
     )
     if not claimed:
         return "already taken"
@@ -138,13 +150,19 @@ def queue_update_emails(delivery_id: int) -> int:
     return batches
 
 
-@task()
-def send_update_batch(delivery_id: int, first_pk: int, last_pk: int | None) -> int:
+@task(takes_context=True)
+def send_update_batch(
+    context, delivery_id: int, first_pk: int, last_pk: int | None, attempt: int = 0
+) -> int:
     """Email the news of the delivery to the opted-in signers with first_pk <= pk <= last_pk.
+
     Each address is claimed (a unique row per delivery and address) before its email goes,
-    so a retried batch, or an address that signed twice, gets one email."""
+    so a repeated batch, or an address that signed twice, gets one email. A claim left
+    unsent by this same task (its worker died between claiming and sending) is sent on the
+    re-run. When the mail server refuses or times out, the batch is queued again later."""
     from .models import Delivery, UpdateEmail
 
+    task_id = str(context.task_result.id)
     delivery = (
         Delivery.objects.select_related("petition__organiser")
         .prefetch_related("texts", "petition__texts", "petition__targets")
@@ -159,17 +177,23 @@ def send_update_batch(delivery_id: int, first_pk: int, last_pk: int | None) -> i
     count = delivery.petition.signature_count()
     sent = 0
     for signature in signatures.only("name", "email", "email_digest", "language"):
+        if not signature.email:  # erased since
+            continue
         claim, created = UpdateEmail.objects.get_or_create(
             delivery=delivery,
             email_digest=signature.email_digest,
-            defaults={"signature_id": signature.pk},
+            defaults={"signature_id": signature.pk, "claimed_by": task_id},
         )
-        if not created:
+        if not created and (claim.sent_at is not None or claim.claimed_by != task_id):
             continue
         try:
             send_update(delivery, signature, count)
+        except TRANSIENT_ERRORS as error:
+            UpdateEmail.objects.filter(pk=claim.pk, sent_at__isnull=True).delete()
+            retry_later(send_update_batch, (delivery_id, first_pk, last_pk), attempt, error)
+            return sent
         except Exception:
-            UpdateEmail.objects.filter(pk=claim.pk).delete()  # not sent: a retry may send it
+            UpdateEmail.objects.filter(pk=claim.pk, sent_at__isnull=True).delete()
             raise
         UpdateEmail.objects.filter(pk=claim.pk).update(sent_at=timezone.now())
         sent += 1
