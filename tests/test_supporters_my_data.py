@@ -271,3 +271,10 @@ def test_the_delivery_update_email_carries_the_link(client, smtp_server, run_tas
     from undersigned.delivery.models import UpdateEmail
 
     assert UpdateEmail.objects.get().email_digest.startswith("erased:")
+
+
+def test_the_privacy_page_points_to_the_rights_page(client):
+    html = client.get("/en/privacy/").content.decode()
+    assert 'href="/en/my-data/"' in html and "any email we sent you" in html
+    arabic = client.get("/ar/privacy/").content.decode()
+    assert 'href="/ar/my-data/"' in arabic and "اطلب رابطًا جديدًا" in arabic
