@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from undersigned.audit.models import record
 from undersigned.delivery.models import UpdateEmail
+from undersigned.petitions import pagecache
 from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State
 
 from .models import InvalidationBatch
@@ -53,9 +54,16 @@ def erase_signer(email_digest: str) -> int:
         kept = [pk for pk, status in rows if status != Signature.Status.PENDING]
         for chunk in chunks(pending):
             Signature.objects.filter(pk__in=chunk, status=Signature.Status.PENDING).delete()
+        shown = list(  # one signature per petition: a short list
+            Petition.objects.filter(signatures__pk__in=kept, show_recent_signers=True)
+            .values_list("slug", flat=True)
+            .distinct()
+        )
         erased = erase_signatures(kept)
         if rows:
             record(None, "supporters.signer.erase", None, erased=kept, deleted=pending)
+    for slug in shown:  # a cached page may list the signer among the latest: drop it
+        pagecache.forget(slug)
     return len(pending) + erased
 
 
