@@ -5,7 +5,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format messages system-packages serve-prod clean
+.PHONY: run test lint format messages system-packages serve-prod clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -73,3 +73,10 @@ serve-prod: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV)
+
+## bench: the viral-load benchmark (gunicorn + PostgreSQL + Redis + worker, wrk), then SQLite
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	$(BIN)/python benchmarks/viral.py --rows $${BENCH_ROWS:-1000000} --seconds $${BENCH_SECONDS:-10}
+	$(BIN)/python benchmarks/viral.py --sqlite --rows $${BENCH_SQLITE_ROWS:-100000} --seconds $${BENCH_SECONDS:-10}

@@ -57,8 +57,10 @@ def isolated_media(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def humane_speed(settings):
-    """Tests fill forms in milliseconds; the time-to-fill trap has tests of its own."""
+    """Tests fill forms in milliseconds; the time-to-fill trap has tests of its own. Nor do
+    they wait a second for an app process's memory of the cached page to lapse."""
     settings.MIN_FILL_SECONDS = 0
+    settings.PAGE_MEMO_SECONDS = 0
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +68,10 @@ def fresh_cache():
     """Rate-limit counters and cached counts must not leak from one test to the next."""
     from django.core.cache import cache
 
+    from undersigned.petitions import pagecache
+
     cache.clear()
+    pagecache.clear_memo()
 
 
 @pytest.fixture(scope="session")

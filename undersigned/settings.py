@@ -76,6 +76,11 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
+# Only for `make bench`: two bare views that measure the server's own ceilings.
+BENCHMARK_CEILINGS = env_bool("BENCHMARK_CEILINGS", False)
+if BENCHMARK_CEILINGS:
+    INSTALLED_APPS.append("benchmarks.ceiling")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "undersigned.protection.headers.SecurityHeadersMiddleware",
@@ -186,6 +191,8 @@ if PROXY_COUNT:
 
 # Signing: how long an emailed confirmation link works; unconfirmed signatures go after it.
 CONFIRMATION_DAYS = env_int("CONFIRMATION_DAYS", 7)
+# Each app process keeps the cached petition page and count in memory this long (seconds).
+PAGE_MEMO_SECONDS = float(env_str("PAGE_MEMO_SECONDS", "1"))
 # A form sent back faster than this after it was shown is a bot's.
 MIN_FILL_SECONDS = env_int("MIN_FILL_SECONDS", 2)
 # Signers' data: names and emails are erased this many days after an action closes (each

@@ -25,4 +25,7 @@ if settings.DEBUG or settings.EMBEDDED:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
+if settings.BENCHMARK_CEILINGS:
+    urlpatterns += [path("bench/", include("benchmarks.ceiling.urls"))]
+
 handler500 = "undersigned.pages.views.server_error"

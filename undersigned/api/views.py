@@ -6,6 +6,7 @@ from django.http import JsonResponse
 from django.views.decorators.http import require_GET
 
 from undersigned.petitions.models import Petition
+from undersigned.petitions.pagecache import remembered
 from undersigned.protection.limits import over_limit
 
 from .schema import OPENAPI
@@ -22,16 +23,20 @@ def petition_count(request, slug):
         return JsonResponse(
             {"error": "too many requests"}, status=429, headers={"Retry-After": "60"}
         )
-    petition_id = petition_id_for(slug)
-    if petition_id is None:
+    count = remembered(f"api-count:{slug}", lambda: count_for(slug))
+    if count is None:
         return JsonResponse({"error": "not found"}, status=404)
-    count = Petition(pk=petition_id).signature_count()
     response = JsonResponse({"slug": slug, "count": count})
     response["Cache-Control"] = (
         f"public, max-age={COUNT_MAX_AGE}, stale-while-revalidate={COUNT_STALE}"
     )
     response["Access-Control-Allow-Origin"] = "*"  # partners' pages may poll it
     return response
+
+
+def count_for(slug: str) -> int | None:
+    petition_id = petition_id_for(slug)
+    return None if petition_id is None else Petition(pk=petition_id).signature_count()
 
 
 def petition_id_for(slug: str) -> int | None:

@@ -29,6 +29,24 @@ def has_invisible_controls(text: str) -> bool:
     )
 
 
+def country_choices() -> list:
+    """Country names sorted in the page's language; only built when the form is shown."""
+    return [("", _("Choose your country")), *countries]
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """Checks a code against a set instead of walking 250 localised choices: the choices
+    are only built when the form is rendered, never on the signing path."""
+
+    CODES = frozenset(code for code, _name in countries)
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=country_choices, **kwargs)
+
+    def valid_value(self, value) -> bool:
+        return value in self.CODES
+
+
 class SignatureForm(forms.Form):
     name = forms.CharField(
         label=_("Full name"),
@@ -40,7 +58,7 @@ class SignatureForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
     )
-    country = forms.ChoiceField(label=_("Country"))
+    country = CountryChoiceField(label=_("Country"))
     opt_in = forms.BooleanField(required=False)
     source = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
     # Bot traps: a field people never see (left empty by them, filled by bots), and a
@@ -50,8 +68,6 @@ class SignatureForm(forms.Form):
 
     def __init__(self, *args, opt_in_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        # Built per request so that country names come sorted in the page's language.
-        self.fields["country"].choices = [("", _("Choose your country")), *countries]
         self.fields["country"].widget.attrs["autocomplete"] = "country"
         self.fields["opt_in"].label = opt_in_label
 
@@ -104,7 +120,11 @@ class SignatureForm(forms.Form):
 
     def fresh_start(self) -> str:
         """The hidden `started` value for the form as rendered now."""
-        return self.started_value or signing.dumps(int(time.time()), salt=START_SALT)
+        return self.started_value or start_token()
 
     def clean_source(self) -> str:
         return sanitise_source(self.cleaned_data.get("source"))
+
+
+def start_token() -> str:
+    return signing.dumps(int(time.time()), salt=START_SALT)

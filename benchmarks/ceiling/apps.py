@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CeilingConfig(AppConfig):
+    """Two bare views that measure what the server itself can do (BENCHMARK_CEILINGS=1)."""
+
+    name = "benchmarks.ceiling"
+    label = "ceiling"

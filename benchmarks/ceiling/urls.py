@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("constant", views.constant),
+    path("insert", views.insert),
+]

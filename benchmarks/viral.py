@@ -1,0 +1,522 @@
+"""Viral load: sign and view a petition with 1,000,000 signatures on a production-like stack.
+
+    make bench                                   # PostgreSQL, then SQLite with fewer rows
+    .venv/bin/python benchmarks/viral.py --rows 1000000 --seconds 10
+    .venv/bin/python benchmarks/viral.py --sqlite --rows 100000
+
+It starts gunicorn (DEBUG off, rate limits off, Redis cache) and a task worker on a
+throwaway database, bulk-loads the signatures with COPY, and drives wrk from 127.0.0.1
+through bounded phases: the two ceilings (a bare view returning a constant, a bare view
+inserting one row), then sign, view (1,000,000 and 1,000 signatures), count and mixed.
+It then verifies that every "thank you" (302) left exactly one row and one queued email,
+and that the shown count equals the rows. It prints a summary and writes it as JSON to
+benchmarks/results/. Everything it starts, it stops (by PID).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+LUA = Path(__file__).parent / "lua" / "bench.lua"
+RESULTS = Path(__file__).parent / "results"
+PG_URL = "postgres://postgres@127.0.0.1:5432/undersigned_viral"
+SURGE, SMALL = "surge", "small"
+PORT = 8123
+
+
+def environment(database_url: str, data_dir: Path) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DATA_DIR": str(data_dir),
+        "SECRET_KEY": "benchmark-only-secret",
+        "ENCRYPTION_KEYS": "ItdrpV_DZj_hyBY4cWVh47vwPpGvtMfM-Y1kuA_y9bI=",
+        "DIGEST_KEY": "benchmark-only-digest-key",
+        "REDIS_URL": "redis://127.0.0.1:6379/13",
+        "RATE_LIMITS": "off",
+        "BENCHMARK_CEILINGS": "1",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{PORT}",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "undersigned.settings",
+    }
+
+
+# The child: build the data set (runs with Django loaded)
+
+
+def build(rows: int) -> None:
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    cache.clear()
+    started = time.perf_counter()
+    for slug, count in [(SURGE, rows), (SMALL, 1000)]:
+        petition = make_petition(slug)
+        copy_signatures(petition, count)
+    print(json.dumps({"load_seconds": round(time.perf_counter() - started, 1)}))
+
+
+def make_petition(slug: str):
+    from undersigned.organisations.models import Organisation, Target
+    from undersigned.petitions.models import Demand, KeyFact, Petition, PetitionText
+
+    organiser, _ = Organisation.objects.get_or_create(
+        slug="bench", defaults={"name": "Bench Rights"}
+    )
+    target, _ = Target.objects.get_or_create(
+        slug="bench-un", defaults={"name": "The UN", "kind": "role"}
+    )
+    petition = Petition.objects.create(
+        slug=slug,
+        organiser=organiser,
+        state="open",
+        double_opt_in=True,
+        goal=1000,
+        opens_at=datetime.now(UTC) - timedelta(days=30),
+    )
+    petition.targets.add(target)
+    for language, title in [("en", "Truth for the disappeared"), ("ar", "الحقيقة للمختفين")]:
+        PetitionText.objects.create(
+            petition=petition,
+            language=language,
+            title=title,
+            summary=title * 3,
+            body=("A paragraph of the petition's story. " * 20 + "\n\n") * 6,
+            pledge_heading="To the institutions,",
+            pledge="Act now. " * 30,
+        )
+        for position in range(8):
+            Demand.objects.create(
+                petition=petition,
+                language=language,
+                position=position,
+                heading=f"Demand {position}",
+                text="What must be done. " * 8,
+            )
+        for position in range(4):
+            KeyFact.objects.create(
+                petition=petition,
+                language=language,
+                position=position,
+                figure="112,000",
+                label="people still missing",
+            )
+    return petition
+
+
+def copy_signatures(petition, rows: int) -> None:
+    """Confirmed signatures, loaded in bulk (COPY on PostgreSQL, executemany on SQLite)."""
+    from django.db import connection
+
+    from undersigned.emails.addresses import email_digest
+    from undersigned.petitions.models import Signature
+
+    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+    columns = [f.column for f in fields]
+    defaults = {f.attname: f.get_db_prep_save(f.get_default(), connection) for f in fields}
+    email_field = Signature._meta.get_field("email")
+
+    def row(number: int) -> list:
+        address = f"{petition.slug}{number}@example.org"
+        signed = petition.opens_at + timedelta(seconds=number * 2)
+        values = {
+            **defaults,
+            "petition_id": petition.pk,
+            "name": f"Signer {number}",
+            "email": email_field.get_db_prep_save(address, connection),
+            "email_digest": email_digest(address),
+            "country": ["SY", "LB", "TR", "DE"][number % 4],
+            "language": "en",
+            "status": "confirmed",
+            "created_at": signed,
+            "confirmed_at": signed,
+        }
+        return [values[f.attname] for f in fields]
+
+    table = Signature._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for number in range(rows):
+                    copy.write_row(row(number))
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+            for start in range(0, rows, 10_000):
+                cursor.executemany(sql, [row(n) for n in range(start, min(rows, start + 10_000))])
+    petition.recount()
+
+
+def verify() -> None:
+    """Print what the database holds now, for the parent to compare with the answers."""
+    import django
+
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.core.cache import cache
+    from django_tasks_db.models import DBTaskResult
+
+    from undersigned.petitions.models import Petition, Signature
+
+    cache.clear()
+    petition = Petition.objects.get(slug=SURGE)
+    print(
+        json.dumps(
+            {
+                "rows": Signature.objects.filter(petition=petition).count(),
+                "confirmed_rows": Signature.objects.filter(
+                    petition=petition, status="confirmed"
+                ).count(),
+                "queued_emails": DBTaskResult.objects.filter(
+                    task_path__endswith="send_confirmation"
+                ).count(),
+                "shown_count": petition.signature_count(),
+            }
+        )
+    )
+
+
+# The parent: services, phases, summary
+
+
+class Stack:
+    """gunicorn and a task worker on the benchmark database; stopped by PID."""
+
+    def __init__(self, env: dict, workers: int):
+        self.env, self.workers, self.processes = env, workers, []
+
+    def __enter__(self):
+        self.processes.append(
+            subprocess.Popen(
+                [
+                    BIN / "gunicorn",
+                    "undersigned.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{PORT}",
+                    "--workers",
+                    str(self.workers),
+                    "--worker-class",
+                    "sync",
+                    "--backlog",
+                    "4096",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=self.env,
+            )
+        )
+        self.processes.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "undersigned.manage", "worker", "--interval", "0.5"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+            )
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/constant", timeout=2)
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc):
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def form_tokens() -> dict:
+    """A visitor's CSRF cookie, form token and start time, fetched from the real page."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    html = opener.open(f"http://127.0.0.1:{PORT}/en/petitions/{SURGE}/", timeout=10).read().decode()
+    value = {
+        name: re.search(rf'name="{name}" value="([^"]+)"', html).group(1)
+        for name in ("csrfmiddlewaretoken", "started")
+    }
+    return {
+        "BENCH_CSRF_TOKEN": value["csrfmiddlewaretoken"],
+        "BENCH_STARTED": value["started"],
+        "BENCH_CSRF_COOKIE": next(c.value for c in jar if c.name == "csrftoken"),
+    }
+
+
+def wrk(mode: str, paths: list[str], seconds: int, connections: int, extra: dict) -> dict:
+    env = {
+        **os.environ,
+        **extra,
+        "BENCH_MODE": mode,
+        "BENCH_PATHS": ",".join(paths),
+        "BENCH_SIGN_PATH": f"/en/petitions/{SURGE}/",
+    }
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            str(LUA),
+            f"http://127.0.0.1:{PORT}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    ).stdout
+    figures = json.loads(output.split("BENCH_JSON ", 1)[1].splitlines()[0])
+    figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
+    return figures
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def exact_burst(tokens: dict, count: int, concurrency: int) -> int:
+    """`count` signatures over `concurrency` connections, every answer awaited: the number
+    of thank-yous (302) can then be compared exactly with the rows added."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    opener = urllib.request.build_opener(NoRedirect)
+    url = f"http://127.0.0.1:{PORT}/en/petitions/{SURGE}/"
+
+    def sign(number: int) -> int:
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": tokens["BENCH_CSRF_TOKEN"],
+                "started": tokens["BENCH_STARTED"],
+                "name": "Exact Signer",
+                "country": "LB",
+                "email": f"exact-{number}@example.org",
+            }
+        ).encode()
+        request = urllib.request.Request(
+            url, data=body, headers={"Cookie": f"csrftoken={tokens['BENCH_CSRF_COOKIE']}"}
+        )
+        try:
+            return opener.open(request, timeout=60).status
+        except urllib.error.HTTPError as answer:
+            return answer.code
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        return sum(1 for status in pool.map(sign, range(count)) if status == 302)
+
+
+def django_child(mode: str, env: dict, *args: str) -> dict:
+    output = subprocess.run(
+        [sys.executable, __file__, f"--child-{mode}", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=3600,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def recreate_postgres(url: str, drop_only: bool = False) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def ceiling_rows(env: dict) -> int:
+    script = "from benchmarks.ceiling.models import Row; print(Row.objects.count())"
+    output = subprocess.run(
+        [sys.executable, "-m", "undersigned.manage", "shell", "-c", script],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(output.strip().splitlines()[-1])
+
+
+def run(args) -> dict:
+    data_dir = Path(
+        tempfile.mkdtemp(prefix=f"undersigned-bench-{'sqlite' if args.sqlite else 'pg'}-")
+    )
+    url = f"sqlite:///{data_dir / 'bench.sqlite3'}" if args.sqlite else PG_URL
+    if not args.sqlite:
+        recreate_postgres(url)
+    env = environment(url, data_dir)
+    print(
+        f"loading {args.rows:,} signatures into {'SQLite' if args.sqlite else 'PostgreSQL'} …",
+        flush=True,
+    )
+    load = django_child("build", env, str(args.rows))
+    phases = {}
+    s, c = args.seconds, args.connections
+    with Stack(env, args.workers):
+        tokens = form_tokens()
+        time.sleep(2.2)  # the form's start time must be older than MIN_FILL_SECONDS
+        views = [f"/en/petitions/{SURGE}/", f"/ar/petitions/{SURGE}/"]
+        small = [f"/en/petitions/{SMALL}/", f"/ar/petitions/{SMALL}/"]
+        plan = [
+            ("ceiling: constant", "get", ["/bench/constant"]),
+            ("ceiling: insert", "post", ["/bench/insert"]),
+            ("sign", "sign", views),
+            ("view (1,000,000)", "get", views),
+            ("view (1,000)", "get", small),
+            ("count", "get", [f"/api/v1/petitions/{SURGE}/count"]),
+            ("mixed 90/10", "mixed", views),
+        ]
+        if args.sqlite:
+            plan = [
+                p
+                for p in plan
+                if p[0] in {"ceiling: constant", "ceiling: insert", "sign", "view (1,000,000)"}
+            ]
+        for number, (name, mode, paths) in enumerate(plan):
+            extra = {**tokens, "BENCH_RUN": f"p{number}"}
+            phases[name] = wrk(mode, paths, s, c, extra)
+            print(
+                f"  {name:<20} {phases[name]['rps']:>9,.0f} req/s  p50 {phases[name]['p50_ms']:>7.2f} ms"
+                f"  p99 {phases[name]['p99_ms']:>7.2f} ms",
+                flush=True,
+            )
+        time.sleep(3)  # stragglers finish; the count cache expires
+        inserted = ceiling_rows(env)
+        settled = django_child("verify", env, "{}")
+        answered = exact_burst(tokens, args.exact, c)
+        time.sleep(3)
+        after = django_child("verify", env, "{}")
+        after["settled"], after["exact_answered"] = settled, answered
+    if not args.sqlite and not args.keep:
+        recreate_postgres(url, drop_only=True)
+    shutil.rmtree(data_dir, ignore_errors=True)
+    return summarise(args, load, phases, after, inserted)
+
+
+def summarise(args, load, phases, after, inserted) -> dict:
+    constant = phases["ceiling: constant"]["rps"]
+    insert = phases["ceiling: insert"]["rps"]
+    for figures in phases.values():
+        figures["× constant"] = round(figures["rps"] / constant, 2)
+        figures["× insert"] = round(figures["rps"] / insert, 2)
+    settled = after["settled"]
+    wrk_answered = sum(phases[n]["signed"] for n in ("sign", "mixed 90/10") if n in phases)
+    checks = {
+        # wrk stops with up to one request in flight per connection: those finish on the
+        # server after wrk stopped counting, so rows may exceed answers by that much.
+        "wrk phases: thank-yous (302)": wrk_answered,
+        "wrk phases: rows added": settled["rows"] - args.rows,
+        "exact burst: thank-yous (302)": after["exact_answered"],
+        "exact burst: rows added": after["rows"] - settled["rows"],
+        "exact burst: emails queued": after["queued_emails"] - settled["queued_emails"],
+        "emails queued in all": after["queued_emails"],
+        "rows added in all": after["rows"] - args.rows,
+        "shown count": after["shown_count"],
+        "confirmed rows": after["confirmed_rows"],
+        "ceiling: insert answers (201)": phases["ceiling: insert"]["requests"],
+        "ceiling: rows": inserted,
+    }
+    checks["nothing lost or doubled"] = (
+        checks["exact burst: thank-yous (302)"]
+        == checks["exact burst: rows added"]
+        == checks["exact burst: emails queued"]
+        and checks["emails queued in all"] == checks["rows added in all"]
+        and 0 <= checks["wrk phases: rows added"] - wrk_answered <= 2 * args.connections
+        and checks["shown count"] == checks["confirmed rows"]
+    )
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": "sqlite" if args.sqlite else "postgresql",
+        "rows": args.rows,
+        "seconds_per_phase": args.seconds,
+        "connections": args.connections,
+        "gunicorn_workers": args.workers,
+        "load": load,
+        "phases": phases,
+        "checks": checks,
+        "command": " ".join(sys.argv),
+    }
+
+
+def print_summary(result: dict) -> None:
+    print(
+        f"\n{result['database']}, {result['rows']:,} signatures, {result['gunicorn_workers']} gunicorn workers,"
+        f" wrk -t2 -c{result['connections']} -d{result['seconds_per_phase']}s"
+    )
+    print(
+        f"{'phase':<20}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'×const':>8}{'×insert':>9}"
+    )
+    for name, f in result["phases"].items():
+        errors = f["socket_errors"] + f["timeouts"] + f["http_errors"]
+        print(
+            f"{name:<20}{f['rps']:>10,.0f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{errors:>8}"
+            f"{f['× constant']:>8.2f}{f['× insert']:>9.2f}"
+        )
+    for check, value in result["checks"].items():
+        print(f"  {check}: {value}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--exact", type=int, default=2000, help="signatures in the exact burst")
+    parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument("--child-build", dest="child_build")
+    parser.add_argument("--child-verify", dest="child_verify")
+    args = parser.parse_args()
+    if args.child_build:
+        return build(int(args.child_build))
+    if args.child_verify:
+        return verify()
+    result = run(args)
+    print_summary(result)
+    RESULTS.mkdir(exist_ok=True)
+    name = f"viral-{result['database']}.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print(f"\nwritten to benchmarks/results/{name}")
+
+
+if __name__ == "__main__":
+    main()
