@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from undersigned.pages.confirmations import make_token
-from undersigned.petitions.models import Signature
+from undersigned.petitions.models import Petition, Signature
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +27,8 @@ PUBLIC_PATHS = [
 def test_public_pages_request_nothing_from_other_hosts(live_server, browser, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     call_command("load_demo", "--no-staff", verbosity=0)
+    # with the proof of work on, so that its widget, worker and challenge are checked too
+    Petition.objects.filter(slug="truth-for-syrias-disappeared").update(require_challenge=True)
     token = make_token("signature", Signature.objects.first().pk)
     own_host = urlsplit(live_server.url).netloc
     context = browser.new_context()

@@ -193,6 +193,9 @@ if PROXY_COUNT:
 CONFIRMATION_DAYS = env_int("CONFIRMATION_DAYS", 7)
 # Each app process keeps the cached petition page and count in memory this long (seconds).
 PAGE_MEMO_SECONDS = float(env_str("PAGE_MEMO_SECONDS", "1"))
+# Proof of work (when staff switch it on for an action): the search space of the puzzle.
+# 100,000 takes a phone about a second.
+POW_MAX_NUMBER = env_int("POW_MAX_NUMBER", 100_000)
 # A form sent back faster than this after it was shown is a bot's.
 MIN_FILL_SECONDS = env_int("MIN_FILL_SECONDS", 2)
 # Signers' data: names and emails are erased this many days after an action closes (each

@@ -9,6 +9,7 @@ admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} staff"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("undersigned.api.urls")),
+    path("pow/", include("undersigned.protection.urls")),
 ]
 
 urlpatterns += i18n_patterns(

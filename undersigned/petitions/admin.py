@@ -43,7 +43,10 @@ class PetitionAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["slug", "organiser", "targets", "original_language"]}),
         (_("Publication"), {"fields": ["state", "opens_at", "closes_at", "goal"]}),
-        (_("Signing"), {"fields": ["double_opt_in", "show_recent_signers"]}),
+        (
+            _("Signing"),
+            {"fields": ["double_opt_in", "require_challenge", "show_recent_signers"]},
+        ),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
     ]
     readonly_fields = ["signer_data", "abuse_review"]

@@ -73,6 +73,14 @@ class Petition(models.Model):
         default=True,
         help_text=_("A signature counts once its email address is confirmed."),
     )
+    require_challenge = models.BooleanField(
+        _("ask browsers for a proof of work"),
+        default=False,
+        help_text=_(
+            "Switch on under a bot attack: the signer's browser solves a small puzzle (about a "
+            "second). Signers without JavaScript are asked to confirm by email instead."
+        ),
+    )
     show_recent_signers = models.BooleanField(
         _("show the latest signers"),
         default=False,

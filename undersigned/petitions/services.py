@@ -24,6 +24,7 @@ def sign_petition(
     language: str,
     source: str = "",
     ip_hash: str = "",
+    needs_confirmation: bool = False,
 ) -> None:
     """Record a signature, or notice a repeat. Either way the caller answers the same.
 
@@ -33,7 +34,7 @@ def sign_petition(
     if not petition.is_open:
         raise PetitionClosed
     address = normalise_email(email)
-    confirmed = not petition.double_opt_in
+    confirmed = not (petition.double_opt_in or needs_confirmation)
     now = timezone.now()
     try:
         with transaction.atomic():

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.pages.actions import list_actions
+from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.limits import over_limit
 
@@ -60,6 +61,7 @@ def detail(request, slug):
 
 def sign(request, slug):
     form = SignatureForm(request.POST, opt_in_label="")
+    unproven = False
     try:
         if over_limit(request, "sign", by_email=True):
             return sign_refused(request, form, slug, status=429)
@@ -72,13 +74,21 @@ def sign(request, slug):
             return render_petition(request, petition, form, status=400)
         if not form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
             fields = {k: v for k, v in form.cleaned_data.items() if k not in BOT_TRAPS}
-            sign_petition(petition, language=get_language(), ip_hash=ip_hash(request), **fields)
+            unproven = petition.require_challenge and not pow.solved(request.POST.get("altcha"))
+            sign_petition(
+                petition,
+                language=get_language(),
+                ip_hash=ip_hash(request),
+                needs_confirmation=unproven,  # no proof of work: the email must vouch
+                **fields,
+            )
     except PetitionClosed:
         return render_petition(request, petition, None, status=403, refused=True)
     except DatabaseError:
         logger.exception("Signing %s failed on a database error", slug)
         return sign_refused(request, form, slug, status=503)
-    return redirect("petitions:thanks", slug=slug)
+    thanks = reverse("petitions:thanks", args=[slug])
+    return redirect(thanks + "?check=email" if unproven else thanks)
 
 
 BOT_TRAPS = {"website", "started"}
@@ -161,6 +171,7 @@ def thanks(request, slug):
         "petition": petition,
         "text": text,
         "confirmed": request.GET.get("confirmed") == "1",
+        "check_email": petition.double_opt_in or request.GET.get("check") == "email",
         "channels": channels,
         "share_url": sharing.shared_url(petition.get_absolute_url(), "link"),
         "count": petition.signature_count(),

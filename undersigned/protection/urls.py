@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "protection"
+
+urlpatterns = [
+    path("challenge/", views.challenge, name="challenge"),
+]
