@@ -80,3 +80,8 @@ bench: $(VENV)/.installed
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
 	$(BIN)/python benchmarks/viral.py --rows $${BENCH_ROWS:-1000000} --seconds $${BENCH_SECONDS:-10}
 	$(BIN)/python benchmarks/viral.py --sqlite --rows $${BENCH_SQLITE_ROWS:-100000} --seconds $${BENCH_SECONDS:-10}
+
+## bench-export: the hand-over CSV of 1,000,000 signatures on PostgreSQL: time and peak memory, against COPY
+.PHONY: bench-export
+bench-export: $(VENV)/.installed
+	$(BIN)/python benchmarks/export_csv.py --rows $${BENCH_ROWS:-1000000}

@@ -114,7 +114,9 @@ class ActionRef:
 
     def closed_at(self) -> datetime | None:
         if self.is_petition:
-            return self.obj.closes_at
+            # Closed by staff before its closing date, or without one: when that happened.
+            closed = [getattr(self.obj, "closed_at", None), self.obj.closes_at]
+            return min((moment for moment in closed if moment), default=None)
         last = self.signatures().order_by("-created_at").values_list("created_at", flat=True)
         return last.first()
 

@@ -226,7 +226,7 @@ class ActionAdmin(admin.ModelAdmin):
         progress = progress_for(action, use_cache=not request.GET.get("fresh"))
         language = get_language()
         counted_word = _("confirmed") if action.is_petition else _("approved")
-        other_word = _("pending") if action.is_petition else _("not listed")
+        other_word = _("not counted") if action.is_petition else _("not listed")
 
         def bars(rows, label_format, tooltip_format):
             return [

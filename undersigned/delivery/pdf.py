@@ -59,7 +59,10 @@ def package_context(package, csv_name: str) -> dict:
         "names_cap": NAMES_CAP,
     }
     if action.is_petition and package.include_names:
-        signers = signatures.order_by("created_at", "pk").values_list("name", "country")
+        # Erased signatures still count, but have no name left to list.
+        signers = (
+            signatures.exclude(name="").order_by("created_at", "pk").values_list("name", "country")
+        )
         # No-break spaces keep each name, and each country, on one line.
         listed = [
             (name.replace(" ", NBSP), names.get(code, "").replace(" ", NBSP))

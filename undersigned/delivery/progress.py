@@ -1,8 +1,8 @@
 """How an action is doing, for staff: aggregate queries only, never a row per signature.
 
-Per petition the queries are GROUP BYs over the rows of one petition. Those by day, hour and
-status read only the (petition, status, created_at) index (an index-only scan on
-PostgreSQL); those by country and source read the petition's rows once. The timings at
+Per petition the queries are GROUP BYs over the rows of one petition (see `compute`): by day
+and status, and by hour, read only the (petition, status, created_at) index (an index-only
+scan on PostgreSQL); by country, source and status reads the petition's rows once. The timings at
 1,000,000 signatures are in docs/performance.md. The figures are kept for a minute in the
 shared cache, so a page left open or reloaded by several staff costs one computation.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
@@ -66,46 +66,60 @@ def progress_for(action: ActionRef, use_cache: bool = True) -> Progress:
 
 
 def compute(action: ActionRef) -> Progress:
+    """Three scans of the action's signatures, whatever their number: by day and status (the
+    index alone), by hour for the last HOURS (a range of the index), and by country, source
+    and status (the rows); plus one index probe per status for the latest signature."""
     counted = (
         Signature.Status.CONFIRMED.value if action.is_petition else Endorsement.Status.APPROVED
     )
     everything = action.all_signatures()
 
-    statuses, latest = {}, []
-    # COUNT(*), not COUNT(id): these three queries need only the index's own columns.
-    for status, n, last in (
-        everything.values_list("status").annotate(n=Count("*"), last=Max("created_at")).order_by()
-    ):
-        statuses[status] = n
-        latest.append(last)
-    by_status = [
-        (counted, statuses.pop(counted, 0)),
-        *sorted(statuses.items(), key=lambda item: -item[1]),
-    ]
-
-    per_day = split_by_status(
-        everything.annotate(at=TruncDay("created_at")).values_list("at", "status"), counted
+    # COUNT(*), not COUNT(id): the day and hour queries need only the index's own columns.
+    days = list(
+        everything.annotate(at=TruncDay("created_at"))
+        .values_list("at", "status")
+        .annotate(n=Count("*"))
+        .order_by()
     )
+    statuses: dict[str, int] = {}
+    for _day, status, n in days:
+        statuses[status] = statuses.get(status, 0) + n
+    by_status = [
+        (counted, statuses.get(counted, 0)),
+        *sorted(
+            ((status, n) for status, n in statuses.items() if status != counted),
+            key=lambda item: -item[1],
+        ),
+    ]
+    per_day = split_by_status(days, counted)
 
     per_hour, hours_end = [], None
+    latest = [
+        everything.filter(status=status).order_by("-created_at").values_list("created_at")[0][0]
+        for status in statuses
+    ]
     if latest:
         last = timezone.localtime(max(latest))
         hours_end = last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
         since = hours_end - timedelta(hours=HOURS)
         # Naming the statuses lets the index range scan start at `since` in each of them.
-        recent = everything.filter(status__in=[*statuses, counted], created_at__gte=since)
+        recent = everything.filter(status__in=list(statuses), created_at__gte=since)
+        hours = recent.annotate(at=TruncHour("created_at")).values_list("at", "status")
         per_hour = fill_hours(
-            split_by_status(
-                recent.annotate(at=TruncHour("created_at")).values_list("at", "status"), counted
-            ),
-            since,
-            hours_end,
+            split_by_status(hours.annotate(n=Count("*")).order_by(), counted), since, hours_end
         )
 
-    countries = list(
-        action.signatures().values_list("country").annotate(n=Count("pk")).order_by("-n", "country")
-    )
-    top, rest = countries[:TOP_COUNTRIES], countries[TOP_COUNTRIES:]
+    fields = ["country", "source", "status"] if action.is_petition else ["country", "status"]
+    countries: dict[str, int] = {}
+    sources: dict[str, list[int]] = {}
+    for row in everything.values_list(*fields).annotate(n=Count("*")).order_by():
+        country, status, n = row[0], row[-2], row[-1]
+        if status == counted:
+            countries[country] = countries.get(country, 0) + n
+        if action.is_petition:
+            sources.setdefault(row[1], [0, 0])[0 if status == counted else 1] += n
+    ranked = sorted(countries.items(), key=lambda item: (-item[1], item[0]))
+    top, rest = ranked[:TOP_COUNTRIES], ranked[TOP_COUNTRIES:]
 
     progress = Progress(
         computed_at=timezone.now(),
@@ -119,14 +133,9 @@ def compute(action: ActionRef) -> Progress:
         rest_count=sum(n for _code, n in rest),
     )
     if action.is_petition:
-        sources: dict[str, list[int]] = {}
-        for source, status, n in (
-            everything.values_list("source", "status").annotate(n=Count("pk")).order_by()
-        ):
-            sources.setdefault(source, [0, 0])[0 if status == counted else 1] += n
         progress.by_source = sorted(
             ((source, c, p) for source, (c, p) in sources.items()),
-            key=lambda row: -(row[1] + row[2]),
+            key=lambda row: (-(row[1] + row[2]), row[0]),
         )
         progress.share_clicks = list(
             ShareClick.objects.filter(petition_id=action.pk)
@@ -140,7 +149,7 @@ def compute(action: ActionRef) -> Progress:
 def split_by_status(rows, counted: str) -> list[tuple[datetime, int, int]]:
     """(moment, status, n) groups → (moment, counted, not counted), in time order."""
     merged: dict[datetime, list[int]] = {}
-    for moment, status, n in rows.annotate(n=Count("*")).order_by():
+    for moment, status, n in rows:
         merged.setdefault(moment, [0, 0])[0 if status == counted else 1] += n
     return sorted((moment, c, p) for moment, (c, p) in merged.items())
 
