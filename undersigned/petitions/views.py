@@ -60,11 +60,11 @@ def detail(request, slug):
 
 
 def sign(request, slug):
-    form = SignatureForm(request.POST, opt_in_label="")
+    form = None  # built once the petition is known; a plain one on the refusal paths
     unproven = False
     try:
         if over_limit(request, "sign", by_email=True):
-            return sign_refused(request, form, slug, status=429)
+            return sign_refused(request, None, slug, status=429)
         petition = pagecache.signing_petition(slug)
         if petition is None or not petition.is_open:
             petition = get_public_petition(request, slug)  # 404 unless public
@@ -96,6 +96,7 @@ BOT_TRAPS = {"website", "started"}
 
 def sign_refused(request, form, slug, status):
     """503 (database trouble) or 429 (rate limit): say so, keep what was typed."""
+    form = form or SignatureForm(request.POST, opt_in_label="")
     context = {"form": form, "slug": slug, "status": status}
     response = render(request, "petitions/sign_failed.html", context, status=status)
     response["Retry-After"] = "30" if status == 503 else "600"
