@@ -1,14 +1,11 @@
-import time
-
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
 from undersigned.protection.disposable import is_disposable
+from undersigned.protection.forms import BotTrapsMixin
 
 from .models import Endorsement, Letter, Network
 from .services import EndorsementDetails
@@ -27,7 +24,10 @@ class NetworkChoiceField(forms.ModelMultipleChoiceField):
         return f"{network.name_in(self.language)} ({network.marker})"
 
 
-class EndorsementForm(forms.Form):
+class EndorsementForm(BotTrapsMixin, forms.Form):
+    trap_field = "comment"  # `website` is a real field here
+    start_salt = START_SALT
+
     """The public endorsement form, and the staff one for adding an endorsement directly."""
 
     name = forms.CharField(
@@ -119,28 +119,8 @@ class EndorsementForm(forms.Form):
         name, country = cleaned.get("name"), cleaned.get("country")
         if name and country is not None and self.is_duplicate(name, country):
             self.add_error("name", self.duplicate_message())
-        if not self.errors and not self.filled_by_a_bot and self.too_fast():
-            raise forms.ValidationError(
-                _("Please check your details and send the form again."), code="too_fast"
-            )
+        self.check_pace()
         return cleaned
-
-    @property
-    def filled_by_a_bot(self) -> bool:
-        return bool(self.data.get("comment"))
-
-    def too_fast(self) -> bool:
-        if settings.MIN_FILL_SECONDS <= 0:
-            return False
-        try:
-            shown_at = signing.loads(self.data.get("started", ""), salt=START_SALT)
-        except signing.BadSignature:
-            return True
-        return time.time() - shown_at < settings.MIN_FILL_SECONDS
-
-    def fresh_start(self) -> str:
-        """The hidden `started` value for the form as rendered now."""
-        return signing.dumps(int(time.time()), salt=START_SALT)
 
     def is_duplicate(self, name: str, country: str) -> bool:
         return Endorsement.objects.same_organisation(self.letter, name, country).exists()

@@ -1,14 +1,13 @@
 import re
-import time
 import unicodedata
 
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from undersigned.protection.disposable import is_disposable
+from undersigned.protection.forms import BotTrapsMixin
+from undersigned.protection.forms import start_token as protection_start_token
 
 # Zero-width joiner and non-joiner are part of how Arabic and Persian names are written.
 ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
@@ -47,7 +46,9 @@ class CountryChoiceField(forms.ChoiceField):
         return value in self.CODES
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(BotTrapsMixin, forms.Form):
+    start_salt = START_SALT
+
     name = forms.CharField(
         label=_("Full name"),
         max_length=120,
@@ -97,34 +98,12 @@ class SignatureForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not self.errors and not self.filled_by_a_bot and self.too_fast():
-            raise forms.ValidationError(
-                _("Please check your details and send the form again."), code="too_fast"
-            )
+        self.check_pace()
         return cleaned
-
-    @property
-    def filled_by_a_bot(self) -> bool:
-        return bool(self.data.get("website"))
-
-    def too_fast(self) -> bool:
-        if settings.MIN_FILL_SECONDS <= 0:
-            return False
-        try:
-            shown_at = signing.loads(self.data.get("started", ""), salt=START_SALT)
-        except signing.BadSignature:
-            return True
-        return time.time() - shown_at < settings.MIN_FILL_SECONDS
-
-    started_value = None  # set to a placeholder when the page is rendered for the cache
-
-    def fresh_start(self) -> str:
-        """The hidden `started` value for the form as rendered now."""
-        return self.started_value or start_token()
 
     def clean_source(self) -> str:
         return sanitise_source(self.cleaned_data.get("source"))
 
 
 def start_token() -> str:
-    return signing.dumps(int(time.time()), salt=START_SALT)
+    return protection_start_token(START_SALT)
