@@ -159,3 +159,21 @@ def run_tasks(monkeypatch):
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def broken_midway():
+    """The database fails at the task-queue insert, after the action's own row."""
+    from .faults import break_task_queue_inserts, repair_task_queue_inserts
+
+    break_task_queue_inserts()
+    yield
+    repair_task_queue_inserts()
+
+
+@pytest.fixture
+def database_unreachable():
+    from .faults import unreachable_database
+
+    with unreachable_database():
+        yield

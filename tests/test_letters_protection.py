@@ -18,7 +18,7 @@ from undersigned.letters.forms import START_SALT
 from undersigned.letters.models import Endorsement
 from undersigned.pages import confirmations
 
-from .conftest import free_port
+from .faults import repair_task_queue_inserts, unreachable_database
 from .letters_fixtures import details, form_data, make_letter
 
 pytestmark = pytest.mark.django_db
@@ -292,57 +292,6 @@ def test_disposable_addresses_are_refused_in_arabic_too(client):
 # Faults: the database really breaking
 
 
-def break_task_queue_inserts():
-    """Make the database fail at the last write of an endorsement, after its row."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The database kills this very connection mid-transaction, as a crash would.
-            cursor.execute(
-                "CREATE FUNCTION test_kill_connection() RETURNS trigger AS $$ BEGIN "
-                "PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                f"CREATE TRIGGER test_break BEFORE INSERT ON {TASKS} "
-                "FOR EACH ROW EXECUTE FUNCTION test_kill_connection()"
-            )
-        else:
-            cursor.execute(
-                f"CREATE TRIGGER test_break BEFORE INSERT ON {TASKS} "
-                "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-            )
-
-
-def repair_task_queue_inserts():
-    connection.close()  # the broken connection is gone; Django opens a new one
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS test_break ON {TASKS}")
-            cursor.execute("DROP FUNCTION IF EXISTS test_kill_connection()")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS test_break")
-
-
-@pytest.fixture
-def broken_midway():
-    break_task_queue_inserts()
-    yield
-    repair_task_queue_inserts()
-
-
-@pytest.fixture
-def database_unreachable():
-    """Point the connection at a database that is not there (a stopped server)."""
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict["PORT"] = free_port()
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent/undersigned/db.sqlite3"
-    yield
-    connection.close()
-    connection.settings_dict.update(saved)
-
-
 def assert_endorse_failed_page(response, network_pk):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
@@ -377,17 +326,8 @@ def test_database_failing_mid_endorsement_leaves_nothing_half_written(client, br
 def test_unreachable_database_keeps_the_organisations_input(client):
     network = make_letter().networks().get()
     data = form_data(networks=[network.pk])
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict["PORT"] = free_port()
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent/undersigned/db.sqlite3"
-    try:
+    with unreachable_database():
         response = client.post(ENDORSE, data)
-    finally:
-        connection.close()
-        connection.settings_dict.update(saved)
     assert_endorse_failed_page(response, network.pk)
     assert Endorsement.objects.count() == 0
 

@@ -2,69 +2,17 @@
 nothing half-written remains (DESIGN.md invariant 1)."""
 
 import pytest
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from undersigned.petitions.models import Signature
 
-from .conftest import free_port
 from .factories import make_petition, signer
+from .faults import repair_task_queue_inserts, unreachable_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/en/petitions/free-the-detained/"
 TASKS = DBTaskResult._meta.db_table
-
-
-def break_task_queue_inserts():
-    """Make the database fail at the second write of a signing, after the signature row."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # The database kills this very connection mid-transaction, as a crash or failover would.
-            cursor.execute(
-                "CREATE FUNCTION test_kill_connection() RETURNS trigger AS $$ BEGIN "
-                "PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$ LANGUAGE plpgsql"
-            )
-            cursor.execute(
-                f"CREATE TRIGGER test_break BEFORE INSERT ON {TASKS} "
-                "FOR EACH ROW EXECUTE FUNCTION test_kill_connection()"
-            )
-        else:
-            cursor.execute(
-                f"CREATE TRIGGER test_break BEFORE INSERT ON {TASKS} "
-                "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-            )
-
-
-def repair_task_queue_inserts():
-    connection.close()  # the broken connection is gone; Django opens a new one
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS test_break ON {TASKS}")
-            cursor.execute("DROP FUNCTION IF EXISTS test_kill_connection()")
-        else:
-            cursor.execute("DROP TRIGGER IF EXISTS test_break")
-
-
-@pytest.fixture
-def broken_midway():
-    break_task_queue_inserts()
-    yield
-    repair_task_queue_inserts()
-
-
-@pytest.fixture
-def database_unreachable():
-    """Point the connection at a database that is not there (a stopped server)."""
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict["PORT"] = free_port()
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent/undersigned/db.sqlite3"
-    yield
-    connection.close()
-    connection.settings_dict.update(saved)
 
 
 def assert_sign_failed_page(response, data):
@@ -96,18 +44,9 @@ def test_database_failing_mid_sign_leaves_nothing_half_written(client, broken_mi
 def test_unreachable_database_keeps_the_signers_input(client):
     make_petition()
     data = signer()
-    saved = dict(connection.settings_dict)
-    connection.close()
-    if connection.vendor == "postgresql":
-        connection.settings_dict["PORT"] = free_port()
-    else:
-        connection.settings_dict["NAME"] = "/nonexistent/undersigned/db.sqlite3"
-    try:
+    with unreachable_database():
         response = client.post(URL, data)
         page = client.get(URL)
-    finally:
-        connection.close()
-        connection.settings_dict.update(saved)
     assert_sign_failed_page(response, data)
     assert page.status_code == 503
     assert "Something went wrong, please try again later" in page.content.decode()
