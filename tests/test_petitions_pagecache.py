@@ -117,3 +117,22 @@ def test_each_process_remembers_the_page_for_a_moment(client, settings, django_a
     time.sleep(0.6)
     client.get(URL)  # re-read (and re-rendered), then remembered again
     assert cache.get("petition-page:free-the-detained:en") is not None
+
+
+def test_a_stale_copy_is_renewed_by_one_request_while_others_are_served(
+    client, django_assert_num_queries
+):
+    petition = make_petition()
+    client.get(URL)
+    key = "petition-page:free-the-detained:en"
+    entry = cache.get(key)
+    entry["fresh_until"] = 0  # older than PAGE_SECONDS
+    cache.set(key, entry)
+    cache.add(f"{key}:renewing", 1, 10)  # another request is renewing it right now
+    with django_assert_num_queries(0):
+        assert "Free the detained" in client.get(URL).content.decode()  # the stale copy
+    cache.delete(f"{key}:renewing")
+    PetitionText = type(petition.texts.first())
+    PetitionText.objects.filter(petition=petition, language="en").update(title="Renewed title")
+    assert "Renewed title" in client.get(URL).content.decode()  # this request renews it
+    assert cache.get(key)["fresh_until"] > 0

@@ -6,6 +6,7 @@ the count, which is filled from its own two-second cache. Any change staff save 
 petition drops its copies (signals below); copies also expire after PAGE_SECONDS.
 """
 
+import re
 import time
 
 from django.conf import settings
@@ -22,7 +23,8 @@ from .forms import start_token
 from .goals import next_goal
 from .models import Demand, KeyFact, Petition, PetitionText, Photo
 
-PAGE_SECONDS = 30
+PAGE_SECONDS = 30  # a copy is fresh this long; then one request renders it anew...
+STALE_SECONDS = 300  # ...while the others go on serving the older copy, up to this long
 SIGNING_SECONDS = 30
 CSRF_HOLE = "__csrf_token_hole__"
 STARTED_HOLE = "__started_hole__"
@@ -62,33 +64,44 @@ def signing_key(slug: str) -> str:
     return f"petition-signing:{slug}"
 
 
+HOLES = re.compile(
+    "(" + "|".join(map(re.escape, [PROGRESS_HOLE, CSRF_HOLE, STARTED_HOLE, SOURCE_HOLE])) + ")"
+)
+
+
 def serve(request, slug: str, source: str) -> HttpResponse | None:
-    """The page from the cache, with its holes filled; None when there is no fresh copy."""
+    """The page from the cache with its holes filled; None when this request should render it
+    (no copy, the petition has just closed, or the copy is stale and no one is renewing it)."""
     key = page_key(slug, get_language())
     entry = remembered(key, lambda: cache.get(key))
     if entry is None or (entry["closes_at"] and timezone.now() >= entry["closes_at"]):
         return None
+    if time.time() > entry["fresh_until"] and cache.add(f"{key}:renewing", 1, 10):
+        return None  # this request renews the copy; the others keep serving the stale one
     progress = remembered(
         f"{key}:progress", lambda: progress_html(Petition(pk=entry["petition_id"]), entry["goal"])
     )
-    html = (
-        entry["html"]
-        .replace(PROGRESS_HOLE, progress, 1)
-        .replace(CSRF_HOLE, get_token(request), 1)
-        .replace(STARTED_HOLE, start_token(), 1)
-        .replace(SOURCE_HOLE, source, 1)
-    )
-    return HttpResponse(html)
+    fill = {
+        PROGRESS_HOLE: progress,
+        CSRF_HOLE: get_token(request),
+        STARTED_HOLE: start_token(),
+        SOURCE_HOLE: source,
+    }
+    return HttpResponse("".join(fill.get(part, part) for part in entry["parts"]))
 
 
 def store(petition: Petition, html: str) -> None:
     entry = {
-        "html": html,
+        "parts": HOLES.split(html),  # text and holes in turn: filled in one pass
+        "fresh_until": time.time() + PAGE_SECONDS,
         "petition_id": petition.pk,
         "goal": petition.goal,
         "closes_at": petition.closes_at,
     }
-    cache.set(page_key(petition.slug, get_language()), entry, PAGE_SECONDS)
+    key = page_key(petition.slug, get_language())
+    cache.set(key, entry, STALE_SECONDS)
+    _memo.pop(key, None)
+    cache.delete(f"{key}:renewing")
 
 
 def progress_html(petition: Petition, first_goal: int) -> str:
