@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from undersigned.letters.models import Letter
 from undersigned.petitions.models import Petition
-
-from .photos import DeliveryPhotoMixin
+from undersigned.petitions.photos import AbstractPhoto
 
 ONE_ACTION = Q(petition__isnull=False, letter__isnull=True) | Q(
     petition__isnull=True, letter__isnull=False
@@ -132,29 +131,15 @@ class DeliveryText(models.Model):
         return f"{self.delivery_id} ({self.language})"
 
 
-class DeliveryPhoto(DeliveryPhotoMixin, models.Model):
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="photos")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    image = models.ImageField(_("image"), upload_to="delivery/photos/original/")
-    alt_text = models.CharField(_("alt text"), max_length=300)
-    translated_alt_text = models.JSONField(
-        _("alt text in other languages"), default=dict, blank=True
-    )
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
-    variants = models.JSONField(editable=False, default=dict)
+class DeliveryPhoto(AbstractPhoto):
+    variants_folder = "delivery/photos"
 
-    class Meta:
-        ordering = ["position", "id"]
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to="delivery/photos/original/")
+
+    class Meta(AbstractPhoto.Meta):
         verbose_name = _("delivery photo")
         verbose_name_plural = _("delivery photos")
-
-    def __str__(self) -> str:
-        return self.alt_text
-
-    def alt_in(self, language: str) -> str:
-        return self.translated_alt_text.get(language) or self.alt_text
 
 
 class Package(ForOneAction):

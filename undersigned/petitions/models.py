@@ -17,7 +17,7 @@ from undersigned.organisations.models import Organisation, Target
 from undersigned.protection.crypto import EncryptedEmailField
 
 from .goals import next_goal
-from .photos import PhotoFileMixin
+from .photos import AbstractPhoto
 
 COUNT_SHARDS = 16
 COUNT_CACHE_SECONDS = 2
@@ -288,29 +288,13 @@ class KeyFact(OrderedPerLanguage):
         return f"{self.figure} {self.label}"
 
 
-class Photo(PhotoFileMixin, models.Model):
+class Photo(AbstractPhoto):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="photos")
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
     image = models.ImageField(_("image"), upload_to="petitions/photos/original/")
-    alt_text = models.CharField(_("alt text"), max_length=300)
-    translated_alt_text = models.JSONField(
-        _("alt text in other languages"), default=dict, blank=True, help_text=_('{"ar": "…"}')
-    )
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
-    variants = models.JSONField(editable=False, default=dict)
 
-    class Meta:
-        ordering = ["position", "id"]
+    class Meta(AbstractPhoto.Meta):
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
-
-    def __str__(self) -> str:
-        return self.alt_text
-
-    def alt_in(self, language: str) -> str:
-        return self.translated_alt_text.get(language) or self.alt_text
 
 
 class CountShard(models.Model):

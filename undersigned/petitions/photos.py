@@ -6,6 +6,8 @@ from pathlib import PurePosixPath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
 WIDTHS = (480, 960, 1600)
@@ -31,6 +33,8 @@ def resized_variants(image_file) -> tuple[tuple[int, int], dict[int, bytes]]:
 class PhotoFileMixin:
     """For a model with `image`, `width`, `height` and `variants` fields."""
 
+    variants_folder = "petitions/photos"
+
     def save(self, *args, **kwargs):
         if self.image and not getattr(self.image, "_committed", True):
             self._store_variants()
@@ -41,7 +45,9 @@ class PhotoFileMixin:
         stem = PurePosixPath(self.image.name).stem
         self.variants = {}
         for width, data in variants.items():
-            name = default_storage.save(f"petitions/photos/{stem}-{width}w.jpg", ContentFile(data))
+            name = default_storage.save(
+                f"{self.variants_folder}/{stem}-{width}w.jpg", ContentFile(data)
+            )
             self.variants[str(width)] = name
         # Keep only the cleaned largest variant: the upload itself may carry GPS data.
         largest = max(variants)
@@ -60,3 +66,28 @@ class PhotoFileMixin:
             return self.image.url if self.image else ""
         smallest_useful = sorted(self.variants, key=int)[min(1, len(self.variants) - 1)]
         return default_storage.url(self.variants[smallest_useful])
+
+
+class AbstractPhoto(PhotoFileMixin, models.Model):
+    """A photo with alt text in each language and a credit line. Subclasses add `image` (with
+    their own upload folder) and what the photo belongs to."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    alt_text = models.CharField(_("alt text"), max_length=300)
+    translated_alt_text = models.JSONField(
+        _("alt text in other languages"), default=dict, blank=True, help_text=_('{"ar": "…"}')
+    )
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    variants = models.JSONField(editable=False, default=dict)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.alt_text
+
+    def alt_in(self, language: str) -> str:
+        return self.translated_alt_text.get(language) or self.alt_text
