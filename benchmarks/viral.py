@@ -161,7 +161,10 @@ def copy_signatures(petition, rows: int) -> None:
             with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for number in range(rows):
                     copy.write_row(row(number))
-            cursor.execute(f"ANALYZE {table}")
+            # settle what a bulk load leaves for later (visibility map, dirty buffers),
+            # so that autovacuum or a checkpoint does not land in the middle of a phase
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+            cursor.execute("CHECKPOINT")
         else:
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
@@ -193,6 +196,7 @@ def verify() -> None:
                 "queued_emails": DBTaskResult.objects.filter(
                     task_path__endswith="send_confirmation"
                 ).count(),
+                "due_emails": Signature.objects.filter(email_due=True).count(),
                 "shown_count": petition.signature_count(),
             }
         )
@@ -234,9 +238,9 @@ class Stack:
                 # niced, as on a small box in production: signers and readers come first, the
                 # emails catch up as soon as the surge leaves the CPU free
                 [
-                    "nice",
-                    "-n",
-                    "10",
+                    "chrt",
+                    "--idle",
+                    "0",
                     sys.executable,
                     "-m",
                     "undersigned.manage",
@@ -374,6 +378,17 @@ def recreate_postgres(url: str, drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def drained(env: dict, timeout: float = 600) -> dict:
+    """What the database holds once the worker has queued every due email (the outbox
+    catches up after a surge: signing only marks the row)."""
+    deadline = time.monotonic() + timeout
+    while (state := django_child("verify", env, "{}"))[
+        "due_emails"
+    ] and time.monotonic() < deadline:
+        time.sleep(2)
+    return state
+
+
 def ceiling_rows(env: dict) -> int:
     script = "from benchmarks.ceiling.models import Row; print(Row.objects.count())"
     output = subprocess.run(
@@ -421,12 +436,12 @@ def run(args) -> dict:
             ("sign", "sign", views),
             ("mixed 90/10", "mixed", views),
         ]
-        if args.sqlite:
-            plan = [
-                p
-                for p in plan
-                if p[0] in {"ceiling: constant", "ceiling: insert", "sign", f"view ({args.rows:,})"}
-            ]
+        if args.sqlite:  # the embedded default: signing and reading the big petition
+            plan = [p for p in plan if p[0] != "view (1,000)"]
+            plan = [p for p in plan if p[0].split()[0].strip(":") in {"ceiling", "sign", "view"}]
+        if args.phases:  # e.g. --phases sign,count: those, with the ceilings
+            wanted = {"ceiling", *args.phases.split(",")}
+            plan = [p for p in plan if p[0].split()[0].strip(":") in wanted]
         for number, (name, mode, paths) in enumerate(plan):
             extra = {**tokens, "BENCH_RUN": f"p{number}"}
             phases[name] = wrk(mode, paths, s, c, extra)
@@ -437,10 +452,10 @@ def run(args) -> dict:
             )
         time.sleep(3)  # stragglers finish; the count cache expires
         inserted = ceiling_rows(env)
-        settled = django_child("verify", env, "{}")
+        settled = drained(env)
         answered = exact_burst(tokens, args.exact, c)
         time.sleep(3)
-        after = django_child("verify", env, "{}")
+        after = drained(env)
         after["settled"], after["exact_answered"] = settled, answered
     if not args.sqlite and not args.keep:
         recreate_postgres(url, drop_only=True)
@@ -465,6 +480,7 @@ def summarise(args, load, phases, after, inserted) -> dict:
         "exact burst: rows added": after["rows"] - settled["rows"],
         "exact burst: emails queued": after["queued_emails"] - settled["queued_emails"],
         "emails queued in all": after["queued_emails"],
+        "emails still due after the drain": after["due_emails"],
         "rows added in all": after["rows"] - args.rows,
         "shown count": after["shown_count"],
         "confirmed rows": after["confirmed_rows"],
@@ -476,6 +492,7 @@ def summarise(args, load, phases, after, inserted) -> dict:
         == checks["exact burst: rows added"]
         == checks["exact burst: emails queued"]
         and checks["emails queued in all"] == checks["rows added in all"]
+        and checks["emails still due after the drain"] == 0
         and 0 <= checks["wrk phases: rows added"] - wrk_answered <= 2 * args.connections
         and checks["shown count"] == checks["confirmed rows"]
     )
@@ -520,6 +537,9 @@ def main() -> None:
     parser.add_argument("--exact", type=int, default=2000, help="signatures in the exact burst")
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
+    parser.add_argument(
+        "--phases", help="only these phases (and the ceilings): sign,view,count,mixed"
+    )
     parser.add_argument("--child-build", dest="child_build")
     parser.add_argument("--child-verify", dest="child_verify")
     args = parser.parse_args()

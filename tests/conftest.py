@@ -145,7 +145,8 @@ def smtp_server(settings):
 
 @pytest.fixture
 def run_tasks(monkeypatch):
-    """Run the real task worker until the queue is empty, as `undersigned db_worker` would.
+    """Drain the outboxes and run the real task worker until the queue is empty, as
+    `undersigned worker` does.
 
     Like Django's test client, it leaves the test's connection open: the worker's periodic
     close_old_connections() would otherwise drop the connection holding the test transaction.
@@ -156,7 +157,7 @@ def run_tasks(monkeypatch):
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run():
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        call_command("worker", "--batch", verbosity=0)
 
     return run
 

@@ -11,34 +11,46 @@ from .conftest import free_port
 TASKS = DBTaskResult._meta.db_table
 
 
-def break_task_queue_inserts():
-    """Make the database fail at the task-queue insert, after the action's own row."""
+def break_writes(table: str, events: tuple[str, ...] = ("INSERT",)) -> None:
+    """Make the database fail when a row of `table` is written (after any earlier writes of
+    the same transaction): on PostgreSQL it kills this very connection mid-transaction, as a
+    crash or failover would; on SQLite the write fails with an operational error."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The database kills this very connection mid-transaction, as a crash or failover would.
             cursor.execute(
-                "CREATE FUNCTION test_kill_connection() RETURNS trigger AS $$ BEGIN "
+                "CREATE OR REPLACE FUNCTION test_kill_connection() RETURNS trigger AS $$ BEGIN "
                 "PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$ LANGUAGE plpgsql"
             )
             cursor.execute(
-                f"CREATE TRIGGER test_break BEFORE INSERT ON {TASKS} "
+                f"CREATE TRIGGER test_break BEFORE {' OR '.join(events)} ON {table} "
                 "FOR EACH ROW EXECUTE FUNCTION test_kill_connection()"
             )
         else:
-            cursor.execute(
-                f"CREATE TRIGGER test_break BEFORE INSERT ON {TASKS} "
-                "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-            )
+            for event in events:
+                # an operational error (a table gone), not RAISE(): that one is reported as
+                # a constraint failure, which code may rightly treat as a race it can handle
+                trigger = f"test_break_{event.lower()} BEFORE {event} ON {table}"
+                cursor.execute(f"CREATE TRIGGER {trigger} BEGIN DELETE FROM test_vanished; END")  # noqa: S608
 
 
-def repair_task_queue_inserts():
+def repair_writes(table: str) -> None:
     connection.close()  # the broken connection is gone; Django opens a new one
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS test_break ON {TASKS}")
+            cursor.execute(f"DROP TRIGGER IF EXISTS test_break ON {table}")
             cursor.execute("DROP FUNCTION IF EXISTS test_kill_connection()")
         else:
-            cursor.execute("DROP TRIGGER IF EXISTS test_break")
+            for event in ("insert", "update"):
+                cursor.execute(f"DROP TRIGGER IF EXISTS test_break_{event}")
+
+
+def break_task_queue_inserts():
+    """Make the database fail at the task-queue insert, after the action's own row."""
+    break_writes(TASKS)
+
+
+def repair_task_queue_inserts():
+    repair_writes(TASKS)
 
 
 @contextmanager

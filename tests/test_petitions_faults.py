@@ -2,17 +2,24 @@
 nothing half-written remains (DESIGN.md invariant 1)."""
 
 import pytest
+from django.db import DatabaseError
+from django.db.models import Sum
 from django_tasks_db.models import DBTaskResult
 
-from undersigned.petitions.models import Signature
+from undersigned.petitions.models import CountShard, Signature
+from undersigned.workers.outboxes import drain_all
 
 from .factories import make_petition, signer
-from .faults import repair_task_queue_inserts, unreachable_database
+from .faults import break_writes, repair_task_queue_inserts, repair_writes, unreachable_database
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 URL = "/en/petitions/free-the-detained/"
-TASKS = DBTaskResult._meta.db_table
+SHARDS = CountShard._meta.db_table
+
+
+def counted(petition) -> int:
+    return petition.shards.aggregate(total=Sum("count"))["total"] or 0
 
 
 def assert_sign_failed_page(response, data):
@@ -26,19 +33,40 @@ def assert_sign_failed_page(response, data):
     assert 'action="/en/petitions/free-the-detained/"' in html
 
 
-def test_database_failing_mid_sign_leaves_nothing_half_written(client, broken_midway):
-    make_petition()
+def test_database_failing_between_row_and_count_leaves_nothing_half_written(client):
+    """A signature counted at once is a row and a count, saved together or not at all."""
+    petition = make_petition(double_opt_in=False)
     data = signer(opt_in="on")
-    response = client.post(URL, data)
+    break_writes(SHARDS, events=("INSERT", "UPDATE"))
+    try:
+        response = client.post(URL, data)
+    finally:
+        repair_writes(SHARDS)
     assert_sign_failed_page(response, data)
-    repair_task_queue_inserts()
     assert Signature.objects.count() == 0  # the row written before the failure was rolled back
-    assert DBTaskResult.objects.count() == 0
+    assert counted(petition) == 0
 
     retry = client.post(URL, data)  # the signer tries again once the database is back
     assert retry.status_code == 302
-    assert Signature.objects.count() == 1
-    assert DBTaskResult.objects.count() == 1
+    assert Signature.objects.get().email_due
+    assert counted(petition) == 1
+
+
+def test_database_failing_while_queueing_emails_loses_none(client, broken_midway, run_tasks):
+    """The outbox: a signature stays due until its email task is queued in the same
+    transaction, so a failure there is retried, never lost nor doubled."""
+    make_petition()
+    assert client.post(URL, signer()).status_code == 302  # one INSERT: the failure comes later
+    with pytest.raises(DatabaseError):
+        drain_all()
+    repair_task_queue_inserts()
+    assert Signature.objects.get().email_due
+    assert DBTaskResult.objects.count() == 0
+
+    drain_all()
+    drain_all()
+    assert not Signature.objects.get().email_due
+    assert DBTaskResult.objects.get().task_path.endswith("send_confirmation")
 
 
 def test_unreachable_database_keeps_the_signers_input(client):

@@ -48,6 +48,7 @@ def test_double_opt_in_sign_confirm_and_count(client, smtp_server, run_tasks):
     assert signature.opt_in and signature.consent_version
     assert "Keep me updated by email" in signature.consent_text
     assert smtp_server.messages == []  # nothing is sent inside the request
+    assert signature.email_due and not DBTaskResult.objects.exists()  # the row is the outbox
     assert shown_count(client) == 0  # pending signatures do not count
 
     run_tasks()
@@ -79,6 +80,7 @@ def test_double_opt_in_sign_confirm_and_count(client, smtp_server, run_tasks):
 def test_signing_again_answers_the_same_and_only_tells_the_owner(client, smtp_server, run_tasks):
     make_petition(double_opt_in=False)
     first = client.post(URL, signer())
+    run_tasks()
     second = client.post(URL, signer(email="  AMAL@Example.ORG ", name="Someone Else"))
     third = client.post(URL, signer(email="amal@example.org"))
     assert first.status_code == second.status_code == third.status_code == 302
@@ -105,9 +107,18 @@ def test_dots_and_plus_tags_are_distinct_people(client):
     assert shown_count(client) == 3
 
 
+def test_a_repeat_before_the_first_email_left_sends_nothing_more(client, smtp_server, run_tasks):
+    make_petition()
+    client.post(URL, signer())
+    client.post(URL, signer(email="Amal@example.org"))  # a double click, say
+    run_tasks()
+    assert len(smtp_server.messages) == 1  # the confirmation already says it all
+
+
 def test_repeat_of_an_unconfirmed_signature_resends_the_link(client, smtp_server, run_tasks):
     make_petition()
     client.post(URL, signer())
+    run_tasks()
     client.post(URL, signer(email="Amal@example.org"))
     run_tasks()
     assert len(smtp_server.messages) == 2
@@ -233,3 +244,10 @@ def test_unconfirmed_signatures_are_removed_after_the_confirmation_window(
     remove_unconfirmed_signatures.enqueue()
     run_tasks()
     assert list(petition.signatures.values_list("email", flat=True)) == ["new@example.org"]
+
+
+def test_a_mangled_source_never_stops_a_signer(client):
+    make_petition()
+    response = client.post(URL, signer(source="\x00<script>Share-WhatsApp" + "x" * 3000))
+    assert response.status_code == 302
+    assert Signature.objects.get().source == "scriptshare-whatsapp" + "x" * 44

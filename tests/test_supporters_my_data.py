@@ -44,6 +44,7 @@ def country_totals(petition) -> dict:
 def test_every_email_to_a_signer_carries_the_link(client, smtp_server, run_tasks):
     make_petition()  # double opt-in: a confirmation email
     client.post(URL, signer())
+    run_tasks()
     client.post(URL, signer())  # a repeat: the notice
     run_tasks()
     subjects = [m["message"]["Subject"] for m in smtp_server.messages]

@@ -8,9 +8,12 @@ class PetitionsConfig(AppConfig):
 
     def ready(self):
         from undersigned.pages import actions, confirmations
+        from undersigned.workers import outboxes
 
         from .confirmation import SignatureConfirmation
         from .models import Petition
+        from .outbox import queue_due_emails
 
         actions.register(Petition.objects.public_cards)
         confirmations.register("signature", SignatureConfirmation())
+        outboxes.register(queue_due_emails)

@@ -61,11 +61,8 @@ class SignatureForm(BotTrapsMixin, forms.Form):
     )
     country = CountryChoiceField(label=_("Country"))
     opt_in = forms.BooleanField(required=False)
-    source = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
-    # Bot traps: a field people never see (left empty by them, filled by bots), and a
-    # signed time the form was shown (bots send it back within a second or not at all).
-    website = forms.CharField(required=False, max_length=2000)
-    started = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # The hidden `source` and the bot traps (`website`, `started`) are written into the
+    # template and read from the data: no form fields to build on every signature.
 
     def __init__(self, *args, opt_in_label: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,8 +98,12 @@ class SignatureForm(BotTrapsMixin, forms.Form):
         self.check_pace()
         return cleaned
 
-    def clean_source(self) -> str:
-        return sanitise_source(self.cleaned_data.get("source"))
+    @property
+    def source_code(self) -> str:
+        """Where the signer came from: sanitised, never an error (a mangled `?source=`
+        must not stop anyone signing)."""
+        raw = self.data.get("source") if self.is_bound else self.initial.get("source")
+        return sanitise_source(raw)
 
 
 def start_token() -> str:

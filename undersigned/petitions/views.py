@@ -1,11 +1,13 @@
+import functools
 import logging
 
 from django.db import DatabaseError
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -73,25 +75,29 @@ def sign(request, slug):
         if not form.is_valid():
             return render_petition(request, petition, form, status=400)
         if not form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
-            fields = {k: v for k, v in form.cleaned_data.items() if k not in BOT_TRAPS}
             unproven = petition.require_challenge and not pow.solved(request.POST.get("altcha"))
             sign_petition(
                 petition,
                 language=get_language(),
                 ip_hash=ip_hash(request),
                 needs_confirmation=unproven,  # no proof of work: the email must vouch
-                **fields,
+                source=form.source_code,
+                **form.cleaned_data,
             )
     except PetitionClosed:
         return render_petition(request, petition, None, status=403, refused=True)
     except DatabaseError:
         logger.exception("Signing %s failed on a database error", slug)
         return sign_refused(request, form, slug, status=503)
-    thanks = reverse("petitions:thanks", args=[slug])
-    return redirect(thanks + "?check=email" if unproven else thanks)
+    thanks = thanks_path(get_language(), slug)
+    return HttpResponseRedirect(thanks + "?check=email" if unproven else thanks)
 
 
-BOT_TRAPS = {"website", "started"}
+@functools.lru_cache(maxsize=1024)
+def thanks_path(language: str, slug: str) -> str:
+    """Every signer is sent here: reversed once per language and petition, not per signer."""
+    with translation.override(language):
+        return reverse("petitions:thanks", args=[slug])
 
 
 def sign_refused(request, form, slug, status):
@@ -104,8 +110,16 @@ def sign_refused(request, form, slug, status):
 
 
 def signature_form(petition: Petition, **kwargs) -> SignatureForm:
-    label = opt_in_text(petition.organiser.name_in(get_language()))
+    # lazy: the label is only worded when the form is shown, never when a signature is valid
+    label = lazy_opt_in_text(petition.organiser, get_language())
     return SignatureForm(opt_in_label=label, **kwargs)
+
+
+def _opt_in_label(organiser, language: str) -> str:
+    return opt_in_text(organiser.name_in(language), language)
+
+
+lazy_opt_in_text = lazy(_opt_in_label, str)
 
 
 def render_petition(request, petition, form, status=200, refused=False, extra=None):

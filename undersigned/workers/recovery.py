@@ -1,15 +1,14 @@
 """Tasks whose worker died (killed, out of memory, machine lost) go back to the queue."""
 
 import logging
-import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from .models import WorkerHeartbeat
+from .threads import PeriodicThread
 
 logger = logging.getLogger(__name__)
 
@@ -40,21 +39,15 @@ def requeue_orphaned_tasks() -> int:
     return len(orphans)
 
 
-class Heartbeat(threading.Thread):
+class Heartbeat(PeriodicThread):
     def __init__(self, worker_id: str):
-        super().__init__(name=f"heartbeat-{worker_id}", daemon=True)
+        super().__init__(f"heartbeat-{worker_id}", settings.WORKER_HEARTBEAT_SECONDS)
         self.worker_id = worker_id
-        self.stopping = threading.Event()
 
-    def run(self) -> None:
-        while not self.stopping.is_set():
-            try:
-                beat(self.worker_id)
-                requeue_orphaned_tasks()
-            except Exception:
-                logger.exception("Worker heartbeat failed")
-            finally:
-                close_old_connections()
-            self.stopping.wait(settings.WORKER_HEARTBEAT_SECONDS)
+    def tick(self) -> None:
+        beat(self.worker_id)
+        requeue_orphaned_tasks()
+
+    def finish(self) -> None:
         WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
-        connection.close()
+        super().finish()

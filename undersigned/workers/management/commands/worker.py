@@ -2,37 +2,47 @@ from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
+from undersigned.workers.outboxes import Dispatcher, drain_all
 from undersigned.workers.recovery import Heartbeat
 
 
 class Command(BaseCommand):
     help = (
-        "Run a task worker (django-tasks database backend) that beats a heartbeat and puts "
-        "back the tasks of workers that died. Run as many as needed."
+        "Run a task worker (django-tasks database backend) that drains the outboxes, beats "
+        "a heartbeat and puts back the tasks of workers that died. Run as many as needed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
         parser.add_argument("--queue-name", default="*", help="Queues to run ('*' for all).")
-        parser.add_argument("--batch", action="store_true", help="Exit once the queue is empty.")
+        parser.add_argument(
+            "--batch", action="store_true", help="Drain the outboxes, run every task, exit."
+        )
 
     def handle(self, *, interval, queue_name, batch, **options):
         worker_id = get_random_string(32)
-        heartbeat = Heartbeat(worker_id)
-        heartbeat.start()
         worker = Worker(
             queue_names=queue_name.split(","),
             interval=interval,
             batch=batch,
             backend_name="default",
-            startup_delay=True,
+            startup_delay=not batch,
             max_tasks=None,
             worker_id=worker_id,
             excluded_queue_names=[],
         )
+        if batch:  # one pass in this thread: for tests, cron and one-off catch-ups
+            drain_all()
+            worker.run()
+            return
+        helpers = [Heartbeat(worker_id), Dispatcher(interval)]
+        for helper in helpers:
+            helper.start()
         worker.configure_signals()
         try:
             worker.run()
         finally:
-            heartbeat.stopping.set()
-            heartbeat.join(timeout=5)
+            for helper in helpers:
+                helper.stopping.set()
+            for helper in helpers:
+                helper.join(timeout=5)

@@ -1,0 +1,36 @@
+"""A signature's first email (the confirmation link, or thanks) leaves through an outbox.
+
+Signing writes one row, marked `email_due`, in a single INSERT: no second write and no
+transaction on the hot path. The worker's dispatcher (workers.outboxes) then turns due rows
+into email tasks here, in batches, each batch in one transaction: a row is unmarked exactly
+when its task is queued, so every signature gets its email once.
+"""
+
+from django.db import transaction
+
+from . import tasks
+from .models import Signature
+
+BATCH = 500
+
+FIRST_EMAIL = {
+    Signature.Status.PENDING: tasks.send_confirmation,
+    Signature.Status.CONFIRMED: tasks.send_thank_you,
+    # an invalidated signature gets no email
+}
+
+
+def queue_due_emails() -> int:
+    """Queue the first email of up to BATCH due signatures; return how many were handled."""
+    with transaction.atomic():
+        due = list(
+            Signature.objects.filter(email_due=True)
+            .select_for_update(skip_locked=True)  # two workers take different rows
+            .order_by("pk")
+            .values_list("pk", "status")[:BATCH]
+        )
+        for pk, status in due:
+            if status in FIRST_EMAIL:
+                FIRST_EMAIL[status].enqueue(pk)
+        Signature.objects.filter(pk__in=[pk for pk, _status in due]).update(email_due=False)
+    return len(due)
