@@ -38,10 +38,11 @@ TEST_SECRETS := SECRET_KEY=$${SECRET_KEY:-not-secret-test-key} \
 test: $(VENV)/.installed-test system-packages
 	$(TEST_SECRETS) $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
-# Chromium for the browser tests; Noto fonts so Arabic renders well in screenshots and PDFs.
-SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-core
+# Chromium for the browser tests; Noto fonts so Arabic renders well in screenshots and PDFs;
+# poppler-utils (pdftotext) so the tests can read the PDFs the platform makes.
+SYSTEM_PACKAGES := chromium chromium-driver fonts-noto-core poppler-utils
 system-packages:
-	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ]; then :; \
+	@if [ -x /usr/bin/chromium ] && [ -d /usr/share/fonts/truetype/noto ] && [ -x /usr/bin/pdftotext ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
