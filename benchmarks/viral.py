@@ -235,8 +235,8 @@ class Stack:
         )
         self.processes.append(
             subprocess.Popen(
-                # niced, as on a small box in production: signers and readers come first, the
-                # emails catch up as soon as the surge leaves the CPU free
+                # at idle CPU priority, as docs/deployment.md advises for a small box: signers
+                # and readers come first, the emails catch up once the surge leaves CPU free
                 [
                     "chrt",
                     "--idle",

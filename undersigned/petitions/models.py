@@ -322,10 +322,10 @@ class SignatureQuerySet(models.QuerySet):
         sent (none listen to signatures)."""
         signature.fill_derived_fields()
         connection = connections[self.db]
-        fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
+        statement, fields = insert_statement(self.model, self.db)
         values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
         with connection.cursor() as cursor:
-            cursor.execute(insert_statement(self.model, self.db), values)
+            cursor.execute(statement, values)
 
     def held(self):
         """Signatures that still hold personal data (not erased)."""
@@ -355,14 +355,15 @@ ERASED_PREFIX = "erased:"
 
 
 @functools.cache
-def insert_statement(model, using: str) -> str:
+def insert_statement(model, using: str) -> tuple[str, list]:
+    """The INSERT of every column but the primary key, and those fields, in order."""
     connection = connections[using]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(model._meta.db_table)
     # only quoted names from the model's own definition: the values are always parameters
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})", fields  # noqa: S608
 
 
 class CountryCodeField(CountryField):
