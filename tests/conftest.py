@@ -102,11 +102,21 @@ class SMTPCollector:
 
     def __init__(self):
         self.messages = []
+        self.refuse_next = 0  # answer "451 try again later" to this many messages
+        self.sessions = []  # one per connection that sent a message
+
+    @property
+    def connections(self) -> int:
+        return len({id(session) for session in self.sessions})
 
     async def handle_DATA(self, server, session, envelope):
         import email
         from email import policy
 
+        self.sessions.append(session)
+        if self.refuse_next:
+            self.refuse_next -= 1
+            return "451 4.3.0 Mail server busy, try again later"
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         self.messages.append({"to": envelope.rcpt_tos, "message": message})
         return "250 Message accepted for delivery"

@@ -66,7 +66,9 @@ def test_database_failing_while_queueing_emails_loses_none(client, broken_midway
     drain_all()
     drain_all()
     assert not Signature.objects.get().email_due
-    assert DBTaskResult.objects.get().task_path.endswith("send_confirmation")
+    task = DBTaskResult.objects.get()
+    assert task.task_path.endswith("send_first_emails")
+    assert task.args_kwargs["args"] == [[Signature.objects.get().pk]]
 
 
 def test_unreachable_database_keeps_the_signers_input(client):

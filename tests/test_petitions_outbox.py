@@ -4,6 +4,7 @@ email exactly once, whatever the number of dispatchers draining at the same time
 import threading
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
@@ -32,8 +33,12 @@ def due_signatures(petition, count: int) -> None:
     )
 
 
+def queued_signature_ids() -> list[int]:
+    return [pk for task in DBTaskResult.objects.all() for pk in task.args_kwargs["args"][0]]
+
+
 @pytest.mark.django_db
-def test_each_kind_of_signature_gets_its_first_email_once(client):
+def test_each_kind_of_signature_gets_its_first_email_once(client, run_tasks):
     make_petition()
     client.post(URL, signer())
     make_petition("counted-at-once", double_opt_in=False)
@@ -42,9 +47,31 @@ def test_each_kind_of_signature_gets_its_first_email_once(client):
 
     assert drain_all() == 2
     assert drain_all() == 0
-    queued = sorted(task.task_path.rsplit(".", 1)[1] for task in DBTaskResult.objects.all())
-    assert queued == ["send_confirmation", "send_thank_you"]
+    assert sorted(queued_signature_ids()) == sorted(Signature.objects.values_list("pk", flat=True))
     assert not Signature.objects.filter(email_due=True).exists()
+    run_tasks()
+    run_tasks()
+    bodies = sorted(message.body for message in mail.outbox)
+    assert len(bodies) == 2
+    assert "/confirm/" in bodies[0] + bodies[1]  # the pending signer's link
+    assert sum("/confirm/" in body for body in bodies) == 1  # the counted one is thanked
+
+
+@pytest.mark.django_db
+def test_a_task_sends_its_batch_over_one_connection_and_retries_only_what_failed(
+    smtp_server, settings, run_tasks
+):
+    petition = make_petition()
+    due_signatures(petition, 5)
+    drain_all()
+    assert DBTaskResult.objects.count() == 1  # five emails, one task
+    smtp_server.refuse_next = 1  # "451 try again later" for the first message only
+    run_tasks()
+    assert len(smtp_server.messages) == 4
+    assert smtp_server.connections == 1
+    retry = DBTaskResult.objects.get(status="READY")
+    first = Signature.objects.order_by("pk").first()
+    assert retry.args_kwargs == {"args": [[first.pk]], "kwargs": {"attempt": 1}}
 
 
 @pytest.mark.django_db
@@ -79,7 +106,18 @@ def test_dispatchers_draining_at_once_queue_every_email_exactly_once():
     for thread in threads:
         thread.join(timeout=120)
     assert errors == []
-    queued = [task.args_kwargs["args"][0] for task in DBTaskResult.objects.all()]
+    queued = queued_signature_ids()
     assert len(queued) == 1200
     assert set(queued) == set(Signature.objects.values_list("pk", flat=True))
     assert not Signature.objects.filter(email_due=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_signature_invalidated_after_its_email_was_queued_gets_none(client, run_tasks):
+    make_petition()
+    client.post(URL, signer())
+    drain_all()
+    Signature.objects.update(status=Signature.Status.INVALIDATED)
+    run_tasks()
+    assert mail.outbox == []
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"

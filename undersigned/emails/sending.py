@@ -6,10 +6,11 @@ Called from background tasks only: never inside a request.
 import contextlib
 import logging
 import smtplib
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -19,12 +20,21 @@ logger = logging.getLogger(__name__)
 # Connection refused, timeouts, "451 try again later": worth another try, a while later.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 12 * 3600)
+# The server refused this one message (a mailbox full, "451 try again later"); the
+# connection still serves the next one.
+ONE_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 def send_templated_email(
     template: str, to: str, language: str, context: dict, headers: dict | None = None
 ) -> None:
     """Send `<template>_subject.txt`, `<template>.txt` and `<template>.html` to one address."""
+    templated_email(template, to, language, context, headers).send()
+
+
+def templated_email(
+    template: str, to: str, language: str, context: dict, headers: dict | None = None
+) -> EmailMultiAlternatives:
     with translation.override(language):
         context = {
             "site_name": settings.SITE_NAME,
@@ -38,7 +48,7 @@ def send_templated_email(
         html = render_to_string(f"{template}.html", context)
     message = EmailMultiAlternatives(subject, text, to=[to], headers=headers or {})
     message.attach_alternative(html, "text/html")
-    message.send()
+    return message
 
 
 def send_once(key: str, template: str, to: str, language: str, context: dict, **kwargs) -> bool:
@@ -51,6 +61,63 @@ def send_once(key: str, template: str, to: str, language: str, context: dict, **
     with contextlib.suppress(IntegrityError):  # a second run finished at the same time
         SentEmail.objects.create(key=key)
     return True
+
+
+@dataclass
+class Email:
+    key: str  # sent at most once under this key
+    template: str
+    to: str
+    language: str
+    context: dict
+
+
+@dataclass
+class NotSent:
+    emails: list[Email]
+    error: Exception
+
+
+@dataclass
+class BatchResult:
+    sent: int = 0
+    not_sent: list[NotSent] = field(default_factory=list)
+
+
+def send_batch_once(emails: list[Email]) -> BatchResult:
+    """Send each email whose key has not been sent yet, all over one connection to the mail
+    server (a new connection per email would cost a handshake each, the bottleneck of a
+    surge). What fails is returned for a retry: a message the server refused alone, or
+    everything left if the connection failed. Sent keys are recorded together at the end."""
+    from .models import SentEmail
+
+    done = set(
+        SentEmail.objects.filter(key__in=[e.key for e in emails]).values_list("key", flat=True)
+    )
+    waiting = [email for email in emails if email.key not in done]
+    result, sent_keys = BatchResult(), []
+    try:
+        with get_connection() as connection:
+            for number, email in enumerate(waiting):
+                message = templated_email(email.template, email.to, email.language, email.context)
+                try:
+                    connection.send_messages([message])
+                except ONE_MESSAGE_ERRORS as error:
+                    result.not_sent.append(NotSent([email], error))
+                except TRANSIENT_ERRORS as error:
+                    result.not_sent.append(NotSent(waiting[number:], error))
+                    break
+                else:
+                    sent_keys.append(email.key)
+    except TRANSIENT_ERRORS as error:  # the connection could not be opened (or closed)
+        if not sent_keys and not result.not_sent:
+            result.not_sent.append(NotSent(waiting, error))
+    finally:
+        SentEmail.objects.bulk_create(
+            [SentEmail(key=key) for key in sent_keys], ignore_conflicts=True
+        )
+    result.sent = len(sent_keys)
+    return result
 
 
 def retry_later(task, args: tuple, attempt: int, error: Exception) -> None:

@@ -3,7 +3,8 @@
 Signing writes one row, marked `email_due`, in a single INSERT: no second write and no
 transaction on the hot path. The worker's dispatcher (workers.outboxes) then turns due rows
 into email tasks here, in batches, each batch in one transaction: a row is unmarked exactly
-when its task is queued, so every signature gets its email once.
+when its task is queued, so every signature gets its email once. Each task sends up to
+EMAILS_PER_TASK emails over one connection to the mail server.
 """
 
 from django.db import transaction
@@ -12,12 +13,7 @@ from . import tasks
 from .models import Signature
 
 BATCH = 500
-
-FIRST_EMAIL = {
-    Signature.Status.PENDING: tasks.send_confirmation,
-    Signature.Status.CONFIRMED: tasks.send_thank_you,
-    # an invalidated signature gets no email
-}
+EMAILS_PER_TASK = 100
 
 
 def queue_due_emails() -> int:
@@ -29,8 +25,9 @@ def queue_due_emails() -> int:
             .order_by("pk")
             .values_list("pk", "status")[:BATCH]
         )
-        for pk, status in due:
-            if status in FIRST_EMAIL:
-                FIRST_EMAIL[status].enqueue(pk)
+        # an invalidated signature gets no email; the task checks again when it sends
+        ids = [pk for pk, status in due if status in tasks.FIRST_EMAIL]
+        for start in range(0, len(ids), EMAILS_PER_TASK):
+            tasks.send_first_emails.enqueue(ids[start : start + EMAILS_PER_TASK])
         Signature.objects.filter(pk__in=[pk for pk, _status in due]).update(email_due=False)
     return len(due)

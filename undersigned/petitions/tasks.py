@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
-from undersigned.emails.sending import TRANSIENT_ERRORS, retry_later, send_once
+from undersigned.emails.sending import (
+    TRANSIENT_ERRORS,
+    Email,
+    retry_later,
+    send_batch_once,
+    send_once,
+)
 from undersigned.pages.confirmations import make_token
 from undersigned.supporters.links import my_data_url
 
@@ -51,14 +57,34 @@ def _send(context, this_task, template: str, signature_id: int, attempt: int) ->
         retry_later(this_task, (signature_id,), attempt, error)
 
 
-@task(takes_context=True)
-def send_confirmation(context, signature_id: int, attempt: int = 0) -> None:
-    _send(context, send_confirmation, "petitions/email/confirm", signature_id, attempt)
+FIRST_EMAIL = {"pending": "petitions/email/confirm", "confirmed": "petitions/email/thank_you"}
 
 
-@task(takes_context=True)
-def send_thank_you(context, signature_id: int, attempt: int = 0) -> None:
-    _send(context, send_thank_you, "petitions/email/thank_you", signature_id, attempt)
+@task()
+def send_first_emails(signature_ids: list[int], attempt: int = 0) -> int:
+    """Each new signature's first email, the confirmation link or thanks (queued by the
+    outbox, see outbox.py), a batch over one connection to the mail server. A signature
+    erased or invalidated meanwhile gets none."""
+    from .models import Signature
+
+    signatures = (
+        Signature.objects.held()
+        .select_related("petition__organiser")
+        .filter(pk__in=signature_ids, status__in=FIRST_EMAIL)
+        .order_by("pk")
+    )
+    emails, signature_of = [], {}
+    for signature in signatures:
+        key = f"petitions.first-email:{signature.pk}"
+        template = FIRST_EMAIL[signature.status]
+        context = _email_context(signature)
+        emails.append(Email(key, template, signature.email, signature.language, context))
+        signature_of[key] = signature.pk
+    result = send_batch_once(emails)
+    for failed in result.not_sent:
+        ids = [signature_of[email.key] for email in failed.emails]
+        retry_later(send_first_emails, (ids,), attempt, failed.error)
+    return result.sent
 
 
 @task(takes_context=True)
