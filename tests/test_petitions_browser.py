@@ -71,6 +71,6 @@ def test_errors_show_next_to_fields_and_keep_the_input(live_server, page):
     email = page.get_by_label("Email", exact=True)
     assert email.input_value() == "amal-at-example.org"
     assert page.get_by_label("Full name").input_value() == "Amal Haddad"
-    assert "Enter a valid email address." in page.locator("#id_email-error").inner_text()
+    assert "Enter a valid email address." in page.locator("#id_email_error").inner_text()
     assert email.get_attribute("aria-invalid") == "true"
     assert Signature.objects.count() == 0

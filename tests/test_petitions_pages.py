@@ -152,10 +152,10 @@ def test_bad_input_gets_an_error_next_to_the_field_and_changes_nothing(
     response = client.post(URL, data)
     assert response.status_code == 400
     html = response.content.decode()
-    assert f'id="id_{field}-error"' in html
+    assert f'id="id_{field}_error"' in html
     assert message in html
     assert Signature.objects.count() == 0
-    assert f'aria-describedby="id_{field}-error"' in html
+    assert f'aria-describedby="id_{field}_error"' in html  # Django links the two
     for other in {"name", "email"} - {field}:  # what was typed stays in the form
         assert f'value="{data[other]}"' in html
 
