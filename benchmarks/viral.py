@@ -28,6 +28,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from http.cookiejar import CookieJar
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -180,6 +181,7 @@ def verify() -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
     from django.core.cache import cache
+    from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
     from undersigned.petitions.models import Petition, Signature
@@ -193,10 +195,16 @@ def verify() -> None:
                 "confirmed_rows": Signature.objects.filter(
                     petition=petition, status="confirmed"
                 ).count(),
-                "queued_emails": DBTaskResult.objects.filter(
-                    task_path__endswith="send_confirmation"
-                ).count(),
+                "queued_emails": sum(  # each task sends a batch: its first argument
+                    len(args_kwargs["args"][0])
+                    for args_kwargs in DBTaskResult.objects.filter(
+                        task_path__endswith="send_first_emails"
+                    ).values_list("args_kwargs", flat=True)
+                ),
                 "due_emails": Signature.objects.filter(email_due=True).count(),
+                "unsent_emails": DBTaskResult.objects.filter(
+                    status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+                ).count(),
                 "shown_count": petition.signature_count(),
             }
         )
@@ -288,6 +296,31 @@ def form_tokens() -> dict:
     }
 
 
+def cpu_seconds() -> dict:
+    """CPU time used so far by each process group of the stack, read from /proc; with the
+    children each has reaped (PostgreSQL's ended connections)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    groups = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        group = next((g for g, marks in CPU_GROUPS if any(m in command for m in marks)), None)
+        if group:
+            groups[group] = groups.get(group, 0) + sum(map(int, stat[11:15])) / tick
+    return groups
+
+
+# How each process of the stack is recognised by its command line.
+CPU_GROUPS = [
+    ("gunicorn", ["gunicorn"]),
+    ("worker", ["manage worker"]),
+    ("postgres", ["postgres:", "bin/postgres "]),
+]
+
+
 def wrk(mode: str, paths: list[str], seconds: int, connections: int, extra: dict) -> dict:
     env = {
         **os.environ,
@@ -296,6 +329,7 @@ def wrk(mode: str, paths: list[str], seconds: int, connections: int, extra: dict
         "BENCH_PATHS": ",".join(paths),
         "BENCH_SIGN_PATH": f"/en/petitions/{SURGE}/",
     }
+    before = cpu_seconds()
     output = subprocess.run(
         [
             "wrk",
@@ -317,6 +351,11 @@ def wrk(mode: str, paths: list[str], seconds: int, connections: int, extra: dict
     ).stdout
     figures = json.loads(output.split("BENCH_JSON ", 1)[1].splitlines()[0])
     figures["rps"] = round(figures["requests"] / figures["seconds"], 1)
+    used = cpu_seconds()
+    figures["cpu_us"] = {
+        group: round(1e6 * (used.get(group, 0) - before.get(group, 0)) / figures["requests"])
+        for group, _marks in CPU_GROUPS
+    }
     return figures
 
 
@@ -378,13 +417,14 @@ def recreate_postgres(url: str, drop_only: bool = False) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def drained(env: dict, timeout: float = 600) -> dict:
+def drained(env: dict, timeout: float = 600, sent: bool = False) -> dict:
     """What the database holds once the worker has queued every due email (the outbox
-    catches up after a surge: signing only marks the row)."""
+    catches up after a surge: signing only marks the row), and if `sent`, sent them too."""
     deadline = time.monotonic() + timeout
-    while (state := django_child("verify", env, "{}"))[
-        "due_emails"
-    ] and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        state = django_child("verify", env, "{}")
+        if not state["due_emails"] and not (sent and state["unsent_emails"]):
+            break
         time.sleep(2)
     return state
 
@@ -442,14 +482,21 @@ def run(args) -> dict:
         if args.phases:  # e.g. --phases sign,count: those, with the ceilings
             wanted = {"ceiling", *args.phases.split(",")}
             plan = [p for p in plan if p[0].split()[0].strip(":") in wanted]
-        for number, (name, mode, paths) in enumerate(plan):
-            extra = {**tokens, "BENCH_RUN": f"p{number}"}
-            phases[name] = wrk(mode, paths, s, c, extra)
-            print(
-                f"  {name:<20} {phases[name]['rps']:>9,.0f} req/s  p50 {phases[name]['p50_ms']:>7.2f} ms"
-                f"  p99 {phases[name]['p99_ms']:>7.2f} ms",
-                flush=True,
-            )
+        # Rounds of the whole plan, the ceilings in each: these machines swing from minute to
+        # minute, so each phase is compared with the ceilings of its own round.
+        for round_number in range(args.rounds):
+            if round_number:
+                drained(env, sent=True)  # the last round's emails are out: ceilings run alone
+            for number, (name, mode, paths) in enumerate(plan):
+                extra = {**tokens, "BENCH_RUN": f"r{round_number}p{number}"}
+                figures = wrk(mode, paths, s, c, extra)
+                phases.setdefault(name, []).append(figures)
+                print(
+                    f"  {round_number + 1}  {name:<20} {figures['rps']:>9,.0f} req/s"
+                    f"  p50 {figures['p50_ms']:>7.2f} ms  p99 {figures['p99_ms']:>7.2f} ms"
+                    f"  CPU µs/request {figures['cpu_us']}",
+                    flush=True,
+                )
         time.sleep(3)  # stragglers finish; the count cache expires
         inserted = ceiling_rows(env)
         settled = drained(env)
@@ -463,14 +510,31 @@ def run(args) -> dict:
     return summarise(args, load, phases, after, inserted)
 
 
-def summarise(args, load, phases, after, inserted) -> dict:
-    constant = phases["ceiling: constant"]["rps"]
-    insert = phases["ceiling: insert"]["rps"]
-    for figures in phases.values():
-        figures["× constant"] = round(figures["rps"] / constant, 2)
-        figures["× insert"] = round(figures["rps"] / insert, 2)
+def summarise(args, load, rounds, after, inserted) -> dict:
+    """Each phase's median over the rounds; its ratios to the ceilings of the same round."""
+    phases = {}
+    for name, runs in rounds.items():
+        for figures, constant, insert in zip(
+            runs, rounds["ceiling: constant"], rounds["ceiling: insert"], strict=True
+        ):
+            figures["× constant"] = round(figures["rps"] / constant["rps"], 2)
+            figures["× insert"] = round(figures["rps"] / insert["rps"], 2)
+        phases[name] = {
+            "rps": median(f["rps"] for f in runs),
+            "p50_ms": median(f["p50_ms"] for f in runs),
+            "p99_ms": max(f["p99_ms"] for f in runs),  # the worst round: targets are bounds
+            "errors": sum(f["socket_errors"] + f["timeouts"] + f["http_errors"] for f in runs),
+            "× constant": median(f["× constant"] for f in runs),
+            "× insert": median(f["× insert"] for f in runs),
+            "× insert, each round": [f["× insert"] for f in runs],
+            "cpu_us": {g: median(f["cpu_us"][g] for f in runs) for g in runs[0]["cpu_us"]},
+            "signed": sum(f["signed"] for f in runs),
+            "requests": sum(f["requests"] for f in runs),
+            "rounds": runs,
+        }
     settled = after["settled"]
-    wrk_answered = sum(phases[n]["signed"] for n in ("sign", "mixed 90/10") if n in phases)
+    signing = [n for n in ("sign", "mixed 90/10") if n in phases]
+    wrk_answered = sum(phases[n]["signed"] for n in signing)
     checks = {
         # wrk stops with up to one request in flight per connection: those finish on the
         # server after wrk stopped counting, so rows may exceed answers by that much.
@@ -493,7 +557,9 @@ def summarise(args, load, phases, after, inserted) -> dict:
         == checks["exact burst: emails queued"]
         and checks["emails queued in all"] == checks["rows added in all"]
         and checks["emails still due after the drain"] == 0
-        and 0 <= checks["wrk phases: rows added"] - wrk_answered <= 2 * args.connections
+        and 0
+        <= checks["wrk phases: rows added"] - wrk_answered
+        <= args.connections * args.rounds * len(signing)
         and checks["shown count"] == checks["confirmed rows"]
     )
     return {
@@ -501,6 +567,7 @@ def summarise(args, load, phases, after, inserted) -> dict:
         "database": "sqlite" if args.sqlite else "postgresql",
         "rows": args.rows,
         "seconds_per_phase": args.seconds,
+        "rounds": args.rounds,
         "connections": args.connections,
         "gunicorn_workers": args.workers,
         "load": load,
@@ -513,16 +580,19 @@ def summarise(args, load, phases, after, inserted) -> dict:
 def print_summary(result: dict) -> None:
     print(
         f"\n{result['database']}, {result['rows']:,} signatures, {result['gunicorn_workers']} gunicorn workers,"
-        f" wrk -t2 -c{result['connections']} -d{result['seconds_per_phase']}s"
+        f" wrk -t2 -c{result['connections']} -d{result['seconds_per_phase']}s,"
+        f" median of {result['rounds']} rounds (p99: the worst round)"
     )
     print(
         f"{'phase':<20}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'×const':>8}{'×insert':>9}"
+        f"  {'×insert by round':<18}  CPU µs/request"
     )
     for name, f in result["phases"].items():
-        errors = f["socket_errors"] + f["timeouts"] + f["http_errors"]
+        by_round = " ".join(f"{r:.2f}" for r in f["× insert, each round"])
+        cpu = ", ".join(f"{group} {us:,.0f}" for group, us in f["cpu_us"].items() if us)
         print(
-            f"{name:<20}{f['rps']:>10,.0f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{errors:>8}"
-            f"{f['× constant']:>8.2f}{f['× insert']:>9.2f}"
+            f"{name:<20}{f['rps']:>10,.0f}{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{f['errors']:>8}"
+            f"{f['× constant']:>8.2f}{f['× insert']:>9.2f}  {by_round:<18}  {cpu}"
         )
     for check, value in result["checks"].items():
         print(f"  {check}: {value}")
@@ -532,6 +602,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of every phase")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--exact", type=int, default=2000, help="signatures in the exact burst")
