@@ -96,9 +96,9 @@ def load(rows: int, pending: int) -> float:
     from django.core.management import call_command
     from django.db import connection
 
-    from undersigned.emails.addresses import email_digest
     from undersigned.organisations.models import Organisation, Target
     from undersigned.petitions.models import Petition, PetitionText, Signature
+    from undersigned.protection.crypto import email_digest
 
     call_command("migrate", verbosity=0)
     organiser = Organisation.objects.create(slug="bench", name="Benchmark Rights")

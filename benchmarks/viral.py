@@ -131,8 +131,8 @@ def copy_signatures(petition, rows: int) -> None:
     """Confirmed signatures, loaded in bulk (COPY on PostgreSQL, executemany on SQLite)."""
     from django.db import connection
 
-    from undersigned.emails.addresses import email_digest
     from undersigned.petitions.models import Signature
+    from undersigned.protection.crypto import email_digest
 
     fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
     columns = [f.column for f in fields]

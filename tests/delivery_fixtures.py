@@ -3,13 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 
-from undersigned.emails.addresses import email_digest
 from undersigned.petitions.models import ShareClick, Signature, State
+from undersigned.protection.crypto import email_digest
 
 from .factories import make_petition
+from .personas import member
 
 # A small, known data set: (name, country, status, source, language, opt_in, signed at)
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -58,16 +57,8 @@ def closed_petition(slug="free-the-detained", **fields):
 
 
 def staff_member(username="campaigner", permissions=()):
-    """A staff user (not a superuser) with exactly `permissions` ("app.codename")."""
-    user = get_user_model().objects.create_user(
-        username, f"{username}@example.org", "pw", is_staff=True
-    )
-    for name in permissions:
-        app_label, codename = name.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app_label, codename=codename)
-        )
-    return user
+    """A member of the default organisation whose role holds exactly `permissions`."""
+    return member(username, permissions=list(permissions))
 
 
 @pytest.fixture

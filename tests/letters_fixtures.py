@@ -6,16 +6,17 @@ from django.contrib.auth import get_user_model
 
 from undersigned.letters import services
 from undersigned.letters.models import Letter, Network
-from undersigned.organisations.models import Organisation, Target
+from undersigned.organisations.models import Target
+
+from .factories import make_organiser
 
 SEED_003 = Path(__file__).parent / "fixtures" / "seed_003_signatories.txt"
 
 
-def make_letter(slug="stop-the-attacks", *, state=Letter.State.OPEN, arabic=True, **fields):
-    organiser, _ = Organisation.objects.get_or_create(
-        slug="rights-coalition",
-        defaults={"name": "Rights Coalition", "translated_names": {"ar": "تحالف الحقوق"}},
-    )
+def make_letter(
+    slug="stop-the-attacks", *, state=Letter.State.OPEN, arabic=True, organiser=None, **fields
+):
+    organiser = organiser or make_organiser()
     target, _ = Target.objects.get_or_create(
         slug="un-sg",
         defaults={

@@ -10,10 +10,10 @@ pytestmark = pytest.mark.django_db
 def test_record_keeps_who_did_what_to_which_object():
     staff = get_user_model().objects.create_user("nadia", is_staff=True)
     target = Target.objects.create(slug="icrc", name="ICRC", kind="institution")
-    entry = record(staff, "petition.close", target, reason="goal reached")
+    entry = record(staff, "petition.closed", target, reason="goal reached")
     assert (entry.username, entry.action, entry.object_type, entry.object_id) == (
         "nadia",
-        "petition.close",
+        "petition.closed",
         "organisations.target",
         str(target.pk),
     )
@@ -21,7 +21,7 @@ def test_record_keeps_who_did_what_to_which_object():
 
 
 def test_audit_entries_cannot_be_changed_or_deleted():
-    entry = record(None, "system.retention")
+    entry = record(None, "retention.finished")
     with pytest.raises(ValueError):
         entry.save()
     with pytest.raises(ValueError):
@@ -30,7 +30,7 @@ def test_audit_entries_cannot_be_changed_or_deleted():
 
 
 def test_audit_log_is_read_only_in_the_admin(admin_client):
-    entry = record(None, "system.retention")
+    entry = record(None, "retention.finished")
     assert admin_client.get("/admin/audit/auditentry/").status_code == 200
     assert admin_client.get("/admin/audit/auditentry/add/").status_code == 403
     assert (
@@ -39,3 +39,10 @@ def test_audit_log_is_read_only_in_the_admin(admin_client):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("code", ["petition.close", "Petition.closed", "closed", "a.b.closed", ""])
+def test_audit_codes_read_object_dot_past_tense_verb(code):
+    with pytest.raises(ValueError):
+        record(None, code)
+    assert not AuditEntry.objects.exists()

@@ -8,8 +8,8 @@ from django.db import connection
 
 from undersigned.delivery import exports
 from undersigned.delivery.actions import ActionRef
-from undersigned.emails.addresses import email_digest
 from undersigned.petitions.models import Signature
+from undersigned.protection.crypto import email_digest
 
 from .delivery_fixtures import T0, closed_petition
 

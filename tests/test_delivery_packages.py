@@ -81,7 +81,7 @@ def test_package_is_made_by_the_task_and_downloaded_by_staff(admin_client, run_t
     assert "Syria" in text and "Lebanon" in text
     assert "@example.org" not in text
 
-    downloads = AuditEntry.objects.filter(action="delivery.package.download")
+    downloads = AuditEntry.objects.filter(action="package.downloaded")
     assert sorted(entry.detail["file"] for entry in downloads) == ["csv", "pdf"]
 
 
@@ -127,11 +127,11 @@ def test_staff_export_with_emails_is_audited_with_the_user(admin_client, admin_u
     rows = read_csv(admin_client.get(f"/admin/delivery/package/{package.pk}/download/csv/"))
     assert rows[0] == ["name", "email", "country", "country_name", "signed_at"]
     assert rows[1][:2] == ["Amal Haddad", "signer0@example.org"]
-    entry = AuditEntry.objects.get(action="delivery.package.download")
+    entry = AuditEntry.objects.get(action="package.downloaded")
     assert (entry.user, entry.username, entry.detail["kind"]) == (admin_user, "admin", "staff-csv")
     assert entry.object_id == str(package.pk)
     admin_client.get(f"/admin/delivery/package/{package.pk}/download/csv/")
-    assert AuditEntry.objects.filter(action="delivery.package.download").count() == 2
+    assert AuditEntry.objects.filter(action="package.downloaded").count() == 2
 
 
 def test_staff_without_the_email_permission_cannot_export_emails(client, run_tasks):
@@ -195,7 +195,7 @@ def test_files_are_outside_media_and_can_be_deleted(admin_client, run_tasks, set
     assert (
         admin_client.get(f"/admin/delivery/package/{package.pk}/download/csv/").status_code == 404
     )
-    assert AuditEntry.objects.filter(action="delivery.package.delete").exists()
+    assert AuditEntry.objects.filter(action="package.deleted").exists()
 
 
 def test_letter_package_lists_every_signatory_with_footnotes(admin_client, run_tasks, tmp_path):

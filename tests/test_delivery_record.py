@@ -67,7 +67,7 @@ def test_recording_a_delivery_marks_the_petition_delivered_and_shows_the_note(
     assert petition.state == State.DELIVERED
     delivery = Delivery.objects.get(petition=petition)
     assert (delivery.delivered_on, delivery.recorded_by) == (DELIVERED, admin_user)
-    entry = AuditEntry.objects.get(action="delivery.record")
+    entry = AuditEntry.objects.get(action="delivery.recorded")
     assert (entry.user, entry.object_id, entry.detail["photos_added"]) == (
         admin_user,
         str(petition.pk),
@@ -120,7 +120,7 @@ def test_editing_keeps_one_delivery_and_is_audited(admin_client):
     delivery = Delivery.objects.get()
     assert delivery.delivered_on == datetime.date(2025, 4, 3)
     assert delivery.texts.get(language="ar").note == ""
-    assert AuditEntry.objects.filter(action="delivery.change").count() == 1
+    assert AuditEntry.objects.filter(action="delivery.changed").count() == 1
 
 
 def test_bad_input_changes_nothing(admin_client):

@@ -48,7 +48,7 @@ def test_update_goes_to_opted_in_signers_once_each(admin_client, smtp_server, ru
     recipients = sorted(message["to"][0] for message in smtp_server.messages)
     assert recipients == ["signer0@example.org", "signer1@example.org", "signer4@example.org"]
     assert UpdateEmail.objects.filter(sent_at__isnull=False).count() == 3
-    assert AuditEntry.objects.filter(action="delivery.updates.queue").count() == 1
+    assert AuditEntry.objects.filter(action="update_email.queued").count() == 1
 
     # The task runs again (a retry, or a second worker): nobody gets a second email.
     tasks.queue_update_emails.enqueue(petition.delivery.pk)
@@ -217,6 +217,6 @@ def test_a_refusing_mail_server_means_a_later_retry(admin_client, smtp_server, r
 
 
 def signature_digest(number: int) -> str:
-    from undersigned.emails.addresses import email_digest
+    from undersigned.protection.crypto import email_digest
 
     return email_digest(f"signer{number}@example.org")

@@ -70,7 +70,7 @@ def test_endorse_confirm_approve_and_see_the_numbered_list(
     endorsement.refresh_from_db()
     assert endorsement.status == Endorsement.Status.APPROVED
     assert AuditEntry.objects.filter(
-        action="endorsement.approve", object_id=str(endorsement.pk), username="admin"
+        action="endorsement.approved", object_id=str(endorsement.pk), username="admin"
     ).exists()
 
     html = client.get(PAGE).content.decode()

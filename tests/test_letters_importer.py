@@ -50,7 +50,7 @@ def test_importing_the_seed_003_list_through_the_admin(admin_client):
     assert saved.status_code == 302
     assert Endorsement.objects.filter(status="approved").count() == 222
     assert Endorsement.objects.filter(networks__marker="*").count() == 46
-    assert AuditEntry.objects.get(action="letter.import").detail == {
+    assert AuditEntry.objects.get(action="letter.imported").detail == {
         "imported": 222,
         "duplicates_skipped": 0,
         "unreadable": 0,

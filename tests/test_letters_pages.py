@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from undersigned.actions.lifecycle import close_action
 from undersigned.letters import pdf
 from undersigned.letters.models import Letter
 
@@ -31,7 +32,7 @@ def test_the_letter_page_in_english(client):
     html = client.get(PAGE).content.decode()
     assert '<html lang="en" dir="ltr">' in html
     assert "<strong>urge</strong>" in html
-    assert "The UN Secretary-General" in html and "Rights Coalition" in html
+    assert "The UN Secretary-General" in html and "Rights Watchers" in html
     assert "Signed by 3 organisations from 2 countries" in html
     names = re.findall(
         r'<li value="(\d+)"><span class="signatory-list__name" dir="auto">([^<]+)<', html
@@ -134,8 +135,7 @@ def test_the_home_page_lists_the_letter_in_the_page_language(client):
 
 def test_a_translation_follows_the_state_of_the_original(client):
     letter = make_letter()
-    letter.state = Letter.State.CLOSED
-    letter.save()
+    close_action(letter, None)
     assert Letter.objects.get(slug="stop-the-attacks-ar").state == Letter.State.CLOSED
     html = client.get("/ar/letters/stop-the-attacks-ar/endorse/").content.decode()
     assert "لم تعد هذه الرسالة تقبل توقيعات جديدة" in html

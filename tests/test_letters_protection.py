@@ -9,7 +9,6 @@ import pytest
 from django.core import signing
 from django.core.exceptions import FieldError
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -115,45 +114,6 @@ def test_the_endorsers_address_is_kept_only_as_a_daily_keyed_hash(client, admin_
     listed = admin_client.get("/admin/letters/endorsement/", {"q": hashes[0]}).content.decode()
     assert "Organisation 1" in listed and "Organisation 2" in listed
     assert "Organisation 3" not in listed
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_encrypts_contacts_stored_in_the_clear():
-    letter = make_letter()
-    executor = MigrationExecutor(connection)
-    before = [("letters", "0002_remove_staffaction_use_shared_audit")]
-    after = [("letters", "0004_encrypt_existing_contacts")]
-    executor.migrate(before)
-    try:
-        old = executor.loader.project_state(before).apps.get_model("letters", "Endorsement")
-        old.objects.create(
-            letter_id=letter.pk,
-            name="Old Org",
-            normalised_name="oldorg",
-            contact_name="Old Contact",
-            contact_email="Old.Contact@example.org",
-        )
-        old.objects.create(letter_id=letter.pk, name="Imported", normalised_name="imported")
-        executor = MigrationExecutor(connection)
-        executor.migrate(after)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT contact_email, contact_name FROM letters_endorsement")
-            stored = [value for row in cursor.fetchall() for value in row if value]
-        assert len(stored) == 2 and all(value.startswith("gAAAAA") for value in stored)
-        migrated = Endorsement.objects.get(name="Old Org")
-        assert migrated.contact_email == "Old.Contact@example.org"
-        assert migrated.contact_name == "Old Contact"
-        assert Endorsement.objects.with_contact_email("old.contact@example.org").get() == migrated
-        assert Endorsement.objects.get(name="Imported").contact_email == ""
-
-        executor = MigrationExecutor(connection)
-        executor.migrate(before)  # and back: readable plain text again
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT contact_email FROM letters_endorsement WHERE name = 'Old Org'")
-            assert cursor.fetchone()[0] == "Old.Contact@example.org"
-    finally:
-        executor = MigrationExecutor(connection)
-        executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 # Abuse: rate limits

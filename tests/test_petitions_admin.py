@@ -65,7 +65,7 @@ def test_close_action_closes_and_the_public_form_goes(admin_client, client):
     response = admin_client.post(
         "/admin/petitions/petition/",
         {
-            "action": "close_petitions",
+            "action": "close_selected",
             "_selected_action": [petition.pk],
         },
     )

@@ -8,8 +8,8 @@ from django.core import mail
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from undersigned.emails.addresses import email_digest
 from undersigned.petitions.models import Signature
+from undersigned.protection.crypto import email_digest
 from undersigned.workers.outboxes import drain_all
 
 from .factories import make_petition, signer

@@ -236,7 +236,7 @@ def test_unconfirmed_signatures_are_removed_after_the_confirmation_window(
     petition = make_petition()
     client.post(URL, signer(email="old@example.org"))
     client.post(URL, signer(email="new@example.org"))
-    from undersigned.emails.addresses import email_digest
+    from undersigned.protection.crypto import email_digest
 
     Signature.objects.filter(email_digest=email_digest("old@example.org")).update(
         created_at=timezone.now() - timedelta(days=8)

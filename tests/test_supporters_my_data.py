@@ -11,9 +11,9 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from undersigned.audit.models import AuditEntry
-from undersigned.emails.addresses import email_digest
+from undersigned.emails.my_data import make_token
 from undersigned.petitions.models import Signature
-from undersigned.supporters.tokens import make_token
+from undersigned.protection.crypto import email_digest
 
 from .factories import make_petition, signer
 
@@ -107,7 +107,7 @@ def test_see_download_and_erase(client, smtp_server, run_tasks):
         assert not signature.opt_in and signature.erased_at is not None
         assert signature.status == "confirmed"
     assert Signature.objects.get(name="Rami Saleh").email == "rami@example.org"
-    entry = AuditEntry.objects.get(action="supporters.signer.erase")
+    entry = AuditEntry.objects.get(action="signer.erased")
     assert sorted(entry.detail["erased"]) == sorted(
         Signature.objects.filter(erased_at__isnull=False).values_list("pk", flat=True)
     )
@@ -163,7 +163,7 @@ def test_a_forged_token_gets_a_clear_400_page(client, token):
 def test_a_signed_token_naming_no_digest_is_refused(client):
     from django.core import signing
 
-    from undersigned.supporters.tokens import SALT
+    from undersigned.emails.my_data import SALT
 
     for payload in (42, "amal@example.org", ["a"]):
         token = signing.dumps(payload, salt=SALT)

@@ -9,9 +9,10 @@ from django.db.models import Count
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from undersigned.actions.lifecycle import close_action, reopen_action
 from undersigned.audit.models import AuditEntry
-from undersigned.emails.addresses import email_digest
 from undersigned.petitions.models import Petition, Signature, State
+from undersigned.protection.crypto import email_digest
 from undersigned.protection.models import DailyKey
 from undersigned.supporters import services, tasks
 
@@ -73,6 +74,7 @@ def test_housekeeping_erases_expired_petitions_only(settings, run_tasks):
 
     call_command("housekeeping", verbosity=0)
     assert {r.task_path.rsplit(".", 1)[1] for r in DBTaskResult.objects.all()} == {
+        "close_due_actions",
         "erase_expired_signer_data",
         "remove_unconfirmed_signatures",
         "forget_old_day_keys",
@@ -92,7 +94,7 @@ def test_housekeeping_erases_expired_petitions_only(settings, run_tasks):
     for slug in ("recent", "still-open"):
         assert Signature.objects.filter(petition__slug=slug).held().count() == 4
 
-    entries = AuditEntry.objects.filter(action="supporters.retention.erase")
+    entries = AuditEntry.objects.filter(action="signer_data.erased")
     assert {(e.object_id, e.username, e.detail["erased"]) for e in entries} == {
         (str(old.pk), "system", 4),
         (str(short.pk), "system", 4),
@@ -116,9 +118,7 @@ def test_two_runs_at_once_erase_each_signature_once(run_tasks):
     tasks.erase_petition_signer_data.enqueue(petition.pk)  # two workers, one petition
     run_tasks()
     assert not petition.signatures.held().exists()
-    erased = sum(
-        e.detail["erased"] for e in AuditEntry.objects.filter(action="supporters.retention.erase")
-    )
+    erased = sum(e.detail["erased"] for e in AuditEntry.objects.filter(action="signer_data.erased"))
     assert erased == 16 - 5
     assert petition.signature_count() == 16
 
@@ -135,12 +135,10 @@ def test_closing_starts_the_clock_and_reopening_stops_it(settings):
     settings.RETENTION_DAYS = 30
     petition = make_petition(state=State.OPEN)
     assert petition.closed_at is None and petition.signer_data_erase_at() is None
-    petition.state = State.CLOSED
-    petition.save()
+    petition = close_action(petition, None)
     assert petition.closed_at is not None
     assert petition.signer_data_erase_at() == petition.closed_at + timedelta(days=30)
-    petition.state = State.OPEN
-    petition.save()
+    petition = reopen_action(petition, None)
     assert petition.closed_at is None
 
     # a closing date counts as a closing, the earlier of the two wins
@@ -151,15 +149,18 @@ def test_closing_starts_the_clock_and_reopening_stops_it(settings):
     assert petition.signer_data_expired(timezone.now() + timedelta(days=34))
 
 
-def test_a_bulk_close_is_stamped_by_the_daily_task(run_tasks, settings):
+def test_a_closing_date_is_written_as_the_close_by_the_daily_task(run_tasks, settings):
     settings.RETENTION_DAYS = 0
     petition = make_petition(state=State.OPEN)
     add_signers(petition)
-    Petition.objects.filter(pk=petition.pk).update(state=State.DELIVERED)  # no save()
-    tasks.erase_expired_signer_data.enqueue()
+    ended = timezone.now() - timedelta(hours=1)
+    Petition.objects.filter(pk=petition.pk).update(closes_at=ended)
+    call_command("housekeeping", verbosity=0)
     run_tasks()
     petition.refresh_from_db()
-    assert petition.closed_at is not None
+    assert petition.state == State.CLOSED and petition.closed_at == ended
+    entry = AuditEntry.objects.get(action="petition.closed")
+    assert entry.username == "system" and entry.object_id == str(petition.pk)
     assert not petition.signatures.held().exists()  # retention 0: erased at once
 
 
@@ -188,7 +189,7 @@ def test_staff_close_action_starts_the_clock(admin_client):
     petition = make_petition(state=State.OPEN)
     admin_client.post(
         "/admin/petitions/petition/",
-        {"action": "close_petitions", "_selected_action": [petition.pk]},
+        {"action": "close_selected", "_selected_action": [petition.pk]},
     )
     petition.refresh_from_db()
     assert petition.state == State.CLOSED and petition.closed_at is not None

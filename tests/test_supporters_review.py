@@ -7,16 +7,17 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.utils import timezone
 
 from undersigned.audit.models import AuditEntry
-from undersigned.emails.addresses import email_digest, email_domain_label
+from undersigned.emails.addresses import email_domain_label
 from undersigned.petitions.models import Signature
+from undersigned.protection.crypto import email_digest
 from undersigned.supporters.models import InvalidationBatch
 
 from .factories import make_petition
+from .personas import member
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +133,7 @@ def test_invalidate_a_batch_then_restore_it(admin_client, client, flooded):
     assert shown_count(client) == 11 - 3
     assert flooded.recount() == 8  # the shards agree with the rows
 
-    entry = AuditEntry.objects.get(action="supporters.batch.invalidate")
+    entry = AuditEntry.objects.get(action="batch.invalidated")
     assert entry.username == "admin" and entry.object_id == str(flooded.pk)
     assert entry.detail["reason"] == "500 signatures in a minute from one address"
     assert entry.detail["count"] == 5 and entry.detail["uncounted"] == 3
@@ -145,14 +146,14 @@ def test_invalidate_a_batch_then_restore_it(admin_client, client, flooded):
     assert restored.status_code == 302
     assert shown_count(client) == 11
     assert sorted(flood.values_list("status", flat=True)) == ["confirmed"] * 3 + ["pending"] * 2
-    entry = AuditEntry.objects.get(action="supporters.batch.restore")
+    entry = AuditEntry.objects.get(action="batch.restored")
     assert entry.detail["count"] == 5 and entry.detail["counted_again"] == 3
     batch.refresh_from_db()
     assert batch.restored_at is not None and batch.restored_by.username == "admin"
 
     admin_client.post(f"/admin/supporters/invalidationbatch/{batch.pk}/restore/")  # twice
     assert shown_count(client) == 11
-    assert AuditEntry.objects.filter(action="supporters.batch.restore").count() == 1
+    assert AuditEntry.objects.filter(action="batch.restored").count() == 1
     assert "Restored on" in admin_client.get(review_url(flooded)).content.decode()
     assert admin_client.get("/admin/supporters/invalidationbatch/").status_code == 200
     assert (
@@ -196,13 +197,7 @@ def test_nothing_left_to_invalidate(admin_client, flooded):
 
 
 def staff(username, *permissions):
-    user = get_user_model().objects.create_user(username, password="pw", is_staff=True)
-    for codename in permissions:
-        app, code = codename.split(".")
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label=app, codename=code)
-        )
-    return user
+    return member(username, permissions=list(permissions))
 
 
 def test_who_may_see_and_do_what(client, flooded):

@@ -1,10 +1,15 @@
 from django.contrib import admin
 
+from undersigned.organisations.scoping import ScopedAdmin
+
 from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ScopedAdmin):
+    """Each organisation's staff read the entries about its own objects; operators read
+    every entry, site-wide ones included."""
+
     list_display = ["created_at", "username", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_repr", "object_id"]

@@ -1,6 +1,10 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from undersigned.ownership import is_owned, organisation_of
 
 
 class AuditEntry(models.Model):
@@ -17,6 +21,18 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=300, blank=True)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
+    # Whose staff may read it: the organisation the changed object belongs to (none for
+    # site-wide events, which only operators see).
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    organisation_path = "organisation"
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -36,9 +52,22 @@ class AuditEntry(models.Model):
         raise ValueError("The audit log is append-only.")
 
 
-def record(user, action: str, target=None, **detail) -> AuditEntry:
-    """Record a staff action; call it inside the transaction that makes the change."""
+# "<object>.<past-tense verb>": petition.closed, package.downloaded, batch.set_aside
+CODE = re.compile(r"^[a-z]+(_[a-z]+)*\.[a-z]+(_[a-z]+)*$")
+PAST_TENSE = re.compile(r"(ed|_aside|_sent)$")
+
+
+def record(user, action: str, target=None, *, organisation=None, **detail) -> AuditEntry:
+    """Record a staff action; call it inside the transaction that makes the change.
+
+    `action` is "<object>.<past-tense verb>". The entry belongs to `organisation`, else to
+    the organisation of `target` (its model's `organisation_path`)."""
+    if not (CODE.match(action) and PAST_TENSE.search(action)):
+        raise ValueError(f"audit codes read <object>.<past-tense verb>, not {action!r}")
+    if organisation is None and target is not None:
+        organisation = organisation_of(target) if is_owned(type(target)) else None
     return AuditEntry.objects.create(
+        organisation_id=getattr(organisation, "pk", organisation),
         user=user if getattr(user, "pk", None) else None,
         username=getattr(user, "get_username", lambda: "system")(),
         action=action,

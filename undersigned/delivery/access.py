@@ -1,41 +1,48 @@
-"""Who may see and do what in the staff's delivery area: the one place views ask.
+"""Who may see and do what in the staff's delivery area, through the one access gate
+(undersigned.organisations.access): an action or package of another organisation answers
+404, a missing permission 403.
 
 Staff need the view permission of the action's own model (petitions.view_petition,
-letters.view_letter) and, for each workflow, a permission of this app:
-add_delivery (record a delivery), send_updates (email signers), add_package (make a
-package), view_package (download it), export_emails (make or download a CSV with email
-addresses). Superusers have them all.
+letters.view_letter) in the action's organisation and, for each workflow, a permission of
+this app: add_delivery (record a delivery), send_updates (email signers), add_package
+(make a package), view_package (download it), export_emails (make or download a CSV with
+email addresses). The roles give them (undersigned/organisations/roles.py).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .actions import PETITION, ActionRef
+from undersigned.letters.models import Letter
+from undersigned.organisations import access
+from undersigned.petitions.models import Petition
+
+from .actions import LETTER, PETITION, ActionRef
 from .models import Package
 
-VIEW_ACTION = {PETITION: "petitions.view_petition", "letter": "letters.view_letter"}
+MODELS = {PETITION: Petition, LETTER: Letter}
+VIEW_ACTION = {PETITION: "petitions.view_petition", LETTER: "letters.view_letter"}
 
 
-def is_staff(user) -> bool:
-    return bool(user.is_active and user.is_staff)
+def may(user, action: ActionRef, *permissions: str) -> bool:
+    return all(
+        access.may(user, permission, action.obj)
+        for permission in (VIEW_ACTION[action.kind], *permissions)
+    )
 
 
-def may(user, action_kind: str, *permissions: str) -> bool:
-    return is_staff(user) and user.has_perms([VIEW_ACTION[action_kind], *permissions])
+def may_in_any(user, kind: str) -> bool:
+    """For the admin's menu and lists: may the user view actions of this kind anywhere?"""
+    return access.may(user, VIEW_ACTION[kind])
 
 
 def get_action_for_staff(request, kind: str, pk, *permissions: str) -> ActionRef:
-    if not is_staff(request.user):
-        raise PermissionDenied
-    try:
-        action = ActionRef.get(kind, int(pk))
-    except (TypeError, ValueError):
-        action = None
-    if action is None:
+    if kind not in MODELS:
         raise Http404
-    if not may(request.user, kind, *permissions):
-        raise PermissionDenied
-    return action
+    queryset = MODELS[kind].objects.all()
+    if kind == LETTER:
+        queryset = queryset.originals()
+    obj = access.get_for_staff(request, queryset, pk, VIEW_ACTION[kind], *permissions)
+    return ActionRef.of(obj)
 
 
 def package_permissions(package: Package) -> list[str]:
@@ -46,14 +53,8 @@ def package_permissions(package: Package) -> list[str]:
 
 
 def get_package_for_staff(request, pk) -> Package:
-    if not is_staff(request.user):
-        raise PermissionDenied
-    try:
-        package = Package.objects.select_related("petition", "letter").filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        package = None
-    if package is None:
-        raise Http404
-    if not may(request.user, package.action.kind, *package_permissions(package)):
+    queryset = Package.objects.select_related("petition", "letter")
+    package = access.get_for_staff(request, queryset, pk)
+    if not may(request.user, package.action, *package_permissions(package)):
         raise PermissionDenied
     return package

@@ -1,50 +1,50 @@
-"""One interface over the two kinds of action that are delivered: petitions and letters.
+"""The action a delivery or a package belongs to, as this app sees it.
 
-Everything in this app that does not care which kind it holds goes through `ActionRef`.
-A letter is always its original: translations share its signatories, state and delivery.
+`ActionRef` wraps a petition or a letter (always the original letter: translations share
+its signatories, state and delivery). What both kinds answer alike comes from their shared
+interface (undersigned.actions.models.Action); `kind` remains for the few places where the
+two really differ (only petitions have signers to email, and names to hand over).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
 
-from undersigned.letters.models import Endorsement, Letter
-from undersigned.petitions.models import Petition, Signature
-from undersigned.petitions.models import State as PetitionState
+from undersigned.actions import lifecycle
+from undersigned.actions.models import CLOSED_STATES, Action
+from undersigned.letters.models import Letter
+from undersigned.petitions.models import Petition
 
-PETITION = "petition"
-LETTER = "letter"
+PETITION = Petition.kind
+LETTER = Letter.kind
 KINDS = (PETITION, LETTER)
-DELIVERABLE_STATES = ("closed", "delivered")
+MODELS = {PETITION: Petition, LETTER: Letter}
 
 
 @dataclass(frozen=True)
 class ActionRef:
-    kind: str
-    obj: Any
+    obj: Action
 
     @classmethod
     def of(cls, obj) -> "ActionRef":
-        if isinstance(obj, Petition):
-            return cls(PETITION, obj)
-        if isinstance(obj, Letter):
-            return cls(LETTER, obj.original)
-        raise TypeError(f"not an action: {obj!r}")
+        if not isinstance(obj, Action):
+            raise TypeError(f"not an action: {obj!r}")
+        return cls(obj.original if isinstance(obj, Letter) else obj)
 
     @classmethod
     def get(cls, kind: str, pk: int) -> "ActionRef | None":
-        model = {PETITION: Petition, LETTER: Letter}.get(kind)
-        if model is None:
-            return None
-        obj = model.objects.filter(pk=pk).first()
+        model = MODELS.get(kind)
+        obj = model.objects.filter(pk=pk).first() if model else None
         return cls.of(obj) if obj is not None else None
 
     def __str__(self) -> str:
         return str(self.obj)
+
+    @property
+    def kind(self) -> str:
+        return self.obj.kind
 
     @property
     def pk(self) -> int:
@@ -66,11 +66,11 @@ class ActionRef:
 
     @property
     def state(self) -> str:
-        return self.obj.public_state if self.is_petition else self.obj.state
+        return self.obj.public_state
 
     @property
     def is_deliverable(self) -> bool:
-        return self.state in DELIVERABLE_STATES
+        return self.state in CLOSED_STATES
 
     @property
     def original_language(self) -> str:
@@ -83,23 +83,16 @@ class ActionRef:
         return self.obj.version_in(language) or self.obj
 
     def title(self, language: str) -> str:
-        version = self.version(language)
-        if version is None:
-            return self.slug
-        return version.title
+        return self.obj.title_in(language)
 
     def targets(self, language: str) -> list[str]:
         return [target.name_in(language) for target in self.obj.targets.all()]
 
     def organiser(self, language: str) -> str:
-        return self.obj.organiser.name_in(language)
+        return self.obj.organiser_in(language)
 
     def public_url(self, language: str) -> str:
-        with translation.override(language):
-            if self.is_petition:
-                return self.obj.get_absolute_url()
-            version = self.obj.version_in(language) or self.obj
-            return version.get_absolute_url()
+        return self.obj.public_url(language)
 
     def staff_url(self) -> str:
         model = "petitionaction" if self.is_petition else "letteraction"
@@ -108,40 +101,23 @@ class ActionRef:
     # Dates
 
     def opened_at(self) -> datetime | None:
-        if self.is_petition:
-            return self.obj.opens_at
-        return self.obj.created_at
+        return self.obj.opened_at()
 
     def closed_at(self) -> datetime | None:
-        if self.is_petition:
-            # Closed by staff before its closing date, or without one: when that happened.
-            closed = [getattr(self.obj, "closed_at", None), self.obj.closes_at]
-            return min((moment for moment in closed if moment), default=None)
-        last = self.signatures().order_by("-created_at").values_list("created_at", flat=True)
-        return last.first()
+        """When it closed: by staff, or by its closing date, whichever came first."""
+        moments = [self.obj.closed_at, getattr(self.obj, "closes_at", None)]
+        return min((moment for moment in moments if moment), default=None)
 
     # Signatures: confirmed signatures of a petition, approved endorsements of a letter
 
     def signatures(self) -> QuerySet:
-        if self.is_petition:
-            return Signature.objects.filter(
-                petition=self.obj, status=Signature.Status.CONFIRMED
-            ).order_by()
-        return Endorsement.objects.filter(letter=self.obj).approved().order_by()
+        return self.obj.counted_signatures()
 
     def all_signatures(self) -> QuerySet:
         """Every signature whatever its status (for the progress page)."""
-        if self.is_petition:
-            return Signature.objects.filter(petition=self.obj).order_by()
-        return Endorsement.objects.filter(letter=self.obj).order_by()
+        return self.obj.all_signatures()
 
-    def mark_delivered(self) -> None:
+    def mark_delivered(self, user) -> None:
         """Set the state to delivered; call inside the transaction that records the delivery."""
-        if self.is_petition:
-            Petition.objects.filter(pk=self.pk).update(
-                state=PetitionState.DELIVERED, updated_at=timezone.now()
-            )
-            self.obj.state = PetitionState.DELIVERED
-        else:
-            self.obj.state = Letter.State.DELIVERED
-            self.obj.save(update_fields=["state", "updated_at"])
+        delivered = lifecycle.mark_delivered(self.obj, user)
+        self.obj.state = delivered.state

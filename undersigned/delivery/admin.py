@@ -25,11 +25,14 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from undersigned.letters.models import Endorsement
+from undersigned.organisations import access as organisation_access
+from undersigned.organisations.scoping import ScopedAdmin
+from undersigned.ownership import within
 from undersigned.petitions.models import Signature
 from undersigned.petitions.sharing import CHANNELS
 
 from . import access, services
-from .actions import LETTER, PETITION
+from .actions import LETTER, PETITION, ActionRef
 from .charts import Bar, bar_chart, hbar_chart
 from .files import package_path
 from .forms import DeliveryForm, PackageForm, PhotoFormSet
@@ -67,10 +70,15 @@ class ActionAdmin(admin.ModelAdmin):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return access.may(request.user, self.kind)
+        if obj is None:
+            return access.may_in_any(request.user, self.kind)
+        return access.may(request.user, ActionRef.of(obj))
 
     def has_module_permission(self, request):
-        return access.may(request.user, self.kind)
+        return access.may_in_any(request.user, self.kind)
+
+    def get_queryset(self, request):
+        return organisation_access.scope(super().get_queryset(request), request.user)
 
     def get_actions(self, request):
         return {}
@@ -98,14 +106,14 @@ class ActionAdmin(admin.ModelAdmin):
         user = request.user
         delivery = Delivery.objects.filter(**action.fk()).prefetch_related("texts").first()
         packages = list(Package.objects.filter(**action.fk()).select_related("requested_by")[:20])
-        may_emails = access.may(user, self.kind, "delivery.export_emails")
+        may_emails = access.may(user, action, "delivery.export_emails")
         context = {
             "action": action,
             "delivery": delivery,
             "packages": [p for p in packages if may_emails or p.kind != Package.Kind.EMAILS],
             "total": action.signatures().count(),
-            "may_deliver": access.may(user, self.kind, *self.deliver_permissions()),
-            "may_package": access.may(user, self.kind, "delivery.add_package"),
+            "may_deliver": access.may(user, action, *self.deliver_permissions()),
+            "may_package": access.may(user, action, "delivery.add_package"),
             "package_form": PackageForm(
                 may_export_emails=may_emails, is_petition=action.is_petition
             )
@@ -121,7 +129,7 @@ class ActionAdmin(admin.ModelAdmin):
                 "sent": UpdateEmail.objects.filter(
                     delivery=delivery, sent_at__isnull=False
                 ).count(),
-                "may_send": access.may(user, self.kind, "delivery.send_updates"),
+                "may_send": access.may(user, action, "delivery.send_updates"),
             }
         return staff_page(
             self.admin_site,
@@ -146,7 +154,7 @@ class ActionAdmin(admin.ModelAdmin):
         delivery = Delivery.objects.filter(**action.fk()).prefetch_related("texts").first()
         may_send = (
             action.is_petition
-            and access.may(request.user, self.kind, "delivery.send_updates")
+            and access.may(request.user, action, "delivery.send_updates")
             and not (delivery and delivery.updates_queued_at)
         )
         languages = [code for code, _name in settings.LANGUAGES]
@@ -186,7 +194,7 @@ class ActionAdmin(admin.ModelAdmin):
                 reverse(f"admin:delivery_{self.opts.model_name}_change", args=[object_id])
             )
         action = access.get_action_for_staff(request, self.kind, object_id, "delivery.add_package")
-        may_emails = access.may(request.user, self.kind, "delivery.export_emails")
+        may_emails = access.may(request.user, action, "delivery.export_emails")
         form = PackageForm(
             request.POST, may_export_emails=may_emails, is_petition=action.is_petition
         )
@@ -354,7 +362,7 @@ class LetterActionAdmin(ActionAdmin):
 
 
 @admin.register(Package)
-class PackageAdmin(admin.ModelAdmin):
+class PackageAdmin(ScopedAdmin):
     list_display = ["__str__", "status", "rows", "requested_by", "created_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["petition", "letter", "requested_by"]
@@ -372,9 +380,11 @@ class PackageAdmin(admin.ModelAdmin):
         return {}
 
     def get_queryset(self, request):
+        """Exports with email addresses only where the user's role may export them."""
         queryset = super().get_queryset(request)
-        if not request.user.has_perm("delivery.export_emails"):
-            queryset = queryset.exclude(kind=Package.Kind.EMAILS)
+        may_export = organisation_access.organisation_ids(request.user, "delivery.export_emails")
+        if may_export is not None:
+            queryset = queryset.exclude(Q(kind=Package.Kind.EMAILS) & ~within(Package, may_export))
         return queryset
 
     @admin.display(description=gettext_lazy("rows"))
@@ -405,7 +415,7 @@ class PackageAdmin(admin.ModelAdmin):
             "package": package,
             "action": package.action,
             "refresh": package.is_active,
-            "may_delete": request.user.has_perm("delivery.delete_package"),
+            "may_delete": organisation_access.may(request.user, "delivery.delete_package", package),
         }
         title = _("Package: %(title)s") % {"title": package.action.title(get_language())}
         response = staff_page(
@@ -432,7 +442,7 @@ class PackageAdmin(admin.ModelAdmin):
 
     def delete_files_view(self, request, object_id):
         package = access.get_package_for_staff(request, object_id)
-        if not request.user.has_perm("delivery.delete_package"):
+        if not organisation_access.may(request.user, "delivery.delete_package", package):
             raise PermissionDenied
         if services.delete_package_files(package, request.user):
             messages.success(request, _("The package's files are deleted."))

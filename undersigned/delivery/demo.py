@@ -44,5 +44,5 @@ def load() -> list[str]:
         DeliveryText.objects.update_or_create(
             delivery=delivery, language=language, defaults={"recipients": recipients, "note": note}
         )
-    ActionRef.of(petition).mark_delivered()
+    ActionRef.of(petition).mark_delivered(None)
     return [f"delivery of {SLUG} on {delivery.delivered_on}"]

@@ -22,6 +22,8 @@ ONE_ACTION = Q(petition__isnull=False, letter__isnull=True) | Q(
 class ForOneAction(models.Model):
     """Belongs to exactly one petition or one letter; `action` gives it as an ActionRef."""
 
+    organisation_path = ("petition__organiser", "letter__organiser")
+
     class Meta:
         abstract = True
 

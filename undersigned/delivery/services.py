@@ -13,8 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from undersigned.audit.models import record
-from undersigned.letters.models import Letter
-from undersigned.petitions.models import Petition, Signature
+from undersigned.petitions.models import Signature
 
 from . import tasks
 from .actions import ActionRef
@@ -45,8 +44,8 @@ class DeliveryDetails:
 def lock(action: ActionRef) -> ActionRef:
     """The action read afresh, its row held until the transaction ends: two staff recording
     at once queue up instead of both writing."""
-    model = Petition if action.is_petition else Letter
-    return ActionRef.of(model.objects.select_for_update().get(pk=action.pk))
+    model = type(action.obj)
+    return ActionRef.of(model.objects.select_for_update(no_key=True).get(pk=action.pk))
 
 
 def record_delivery(
@@ -81,10 +80,10 @@ def record_delivery(
                 translated_alt_text={"ar": photo.alt_text_ar} if photo.alt_text_ar else {},
                 credit=photo.credit,
             )
-        action.mark_delivered()
+        action.mark_delivered(user)
         record(
             user,
-            "delivery.record" if created else "delivery.change",
+            "delivery.recorded" if created else "delivery.changed",
             action.obj,
             delivered_on=details.delivered_on.isoformat(),
             method=details.method,
@@ -106,7 +105,7 @@ def queue_updates(delivery: Delivery, user) -> bool:
         )
         if not claimed:
             return False
-        record(user, "delivery.updates.queue", delivery.petition)
+        record(user, "update_email.queued", delivery.petition)
         tasks.queue_update_emails.enqueue(delivery.pk)
     return True
 
@@ -126,7 +125,7 @@ def request_package(
         )
         record(
             user,
-            "delivery.package.request",
+            "package.requested",
             action.obj,
             package=package.pk,
             kind=kind,
@@ -139,7 +138,7 @@ def request_package(
 
 def record_download(package: Package, which: str, user) -> None:
     kind = "staff-csv" if package.kind == Package.Kind.EMAILS else f"handover-{which}"
-    record(user, "delivery.package.download", package, kind=kind, file=which)
+    record(user, "package.downloaded", package, kind=kind, file=which)
 
 
 def delete_package_files(package: Package, user) -> bool:
@@ -149,7 +148,7 @@ def delete_package_files(package: Package, user) -> bool:
             pk=package.pk, status__in=[Package.Status.DONE, Package.Status.FAILED]
         ).update(status=Package.Status.DELETED, csv_file="", pdf_file="")
         if deleted:
-            record(user, "delivery.package.delete", package, kind=package.kind)
+            record(user, "package.deleted", package, kind=package.kind)
     if deleted:
         shutil.rmtree(package_directory(package), ignore_errors=True)
     return bool(deleted)

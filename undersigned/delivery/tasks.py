@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from undersigned.emails.my_data import my_data_url
 from undersigned.emails.sending import TRANSIENT_ERRORS, retry_later, send_templated_email
-from undersigned.supporters.links import my_data_url
 
 logger = logging.getLogger(__name__)
 

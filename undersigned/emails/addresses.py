@@ -1,17 +1,6 @@
 """Email addresses as identities: normalised once, compared by a keyed digest."""
 
-from undersigned.protection.crypto import keyed_digest
-
-
-def normalise_email(address: str) -> str:
-    """Case and surrounding spaces do not make another person; dots and plus-tags do."""
-    return address.strip().lower()
-
-
-def email_digest(address: str) -> str:
-    """A keyed HMAC of the normalised address: finds duplicates without reading the address."""
-    return keyed_digest("email", normalise_email(address))
-
+from undersigned.protection.crypto import keyed_digest, normalise_email
 
 # Domains shared by so many people that naming one says nothing about who signed. Any other
 # domain (an organisation's, a family's) could point at a handful of people, so it is kept

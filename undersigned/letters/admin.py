@@ -15,8 +15,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from undersigned.actions.admin import ActionAdmin
+from undersigned.organisations import access
+from undersigned.organisations.scoping import ScopedAdmin, ScopedInline
+
 from . import importer, services
-from .exports import endorsements_csv
 from .forms import ConfirmImportForm, ImportForm, MergeForm, RejectForm
 from .models import (
     Endorsement,
@@ -28,20 +31,29 @@ from .models import (
 )
 
 
-class NetworkInline(admin.TabularInline):
+class NetworkInline(ScopedInline, admin.TabularInline):
     model = Network
     extra = 0
 
 
-class PressContactInline(admin.TabularInline):
+class PressContactInline(ScopedInline, admin.TabularInline):
     model = PressContact
     extra = 0
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
-    list_display = ["title", "language", "state", "translation_of", "approved", "to_verify"]
-    list_filter = ["state", "language"]
+class LetterAdmin(ActionAdmin):
+    list_display = [
+        "title",
+        "language",
+        "organiser",
+        "state",
+        "translation_of",
+        "approved",
+        "to_verify",
+    ]
+    list_filter = ["state", "language", "organiser"]
+    readonly_fields = ["state"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["targets"]
@@ -122,9 +134,11 @@ class LetterAdmin(admin.ModelAdmin):
 
     def export_view(self, request, object_id):
         letter = self.letter_for(request, object_id, self.has_view_permission)
-        if not request.user.has_perm("letters.view_endorsement"):
+        if not access.may(request.user, "letters.export_contacts", letter):
             raise PermissionDenied
-        return endorsements_csv(Endorsement.objects.filter(letter=letter), letter.slug)
+        return services.export_contacts(
+            Endorsement.objects.filter(letter=letter), letter.slug, request.user, letter=letter
+        )
 
     def render_staff_page(self, request, letter, template, title, context):
         context = {
@@ -163,11 +177,6 @@ class EndorsementAdminForm(forms.ModelForm):
         ]
         widgets = {"contact_name": forms.TextInput}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "letter" in self.fields:
-            self.fields["letter"].queryset = Letter.objects.originals()
-
     def clean(self):
         cleaned = super().clean()
         letter = cleaned.get("letter") or getattr(self.instance, "letter", None)
@@ -185,7 +194,7 @@ class EndorsementAdminForm(forms.ModelForm):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(admin.ModelAdmin):
+class EndorsementAdmin(ScopedAdmin):
     form = EndorsementAdminForm
     list_display = ["name", "marker_list", "country", "letter", "status", "created_at"]
     list_filter = ["status", "letter", "authorised"]
@@ -212,6 +221,16 @@ class EndorsementAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("networks")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "letter":  # signatories belong to the original letter
+            kwargs["queryset"] = access.scope(
+                Letter.objects.originals(), request.user, "letters.add_endorsement"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_export_contacts_permission(self, request, obj=None):
+        return access.may(request.user, "letters.export_contacts", obj)
 
     def get_readonly_fields(self, request, obj=None):
         return self.readonly_fields + (["letter"] if obj else [])
@@ -246,7 +265,9 @@ class EndorsementAdmin(admin.ModelAdmin):
         if change:  # a new endorsement got its networks from services.add_endorsement
             super().save_related(request, form, formsets, change)
 
-    @admin.action(description=gettext_lazy("Approve the selected endorsements"))
+    @admin.action(
+        description=gettext_lazy("Approve the selected endorsements"), permissions=["change"]
+    )
     def approve_selected(self, request, queryset):
         done = sum(services.approve(endorsement, request.user) for endorsement in queryset)
         self.message_user(
@@ -255,7 +276,10 @@ class EndorsementAdmin(admin.ModelAdmin):
             % {"count": done},
         )
 
-    @admin.action(description=gettext_lazy("Reject the selected endorsements, with a reason"))
+    @admin.action(
+        description=gettext_lazy("Reject the selected endorsements, with a reason"),
+        permissions=["change"],
+    )
     def reject_selected(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -273,7 +297,10 @@ class EndorsementAdmin(admin.ModelAdmin):
             request, queryset, "reject_selected", form, _("Reject endorsements")
         )
 
-    @admin.action(description=gettext_lazy("Merge the selected duplicates into one endorsement"))
+    @admin.action(
+        description=gettext_lazy("Merge the selected duplicates into one endorsement"),
+        permissions=["change"],
+    )
     def merge_selected(self, request, queryset):
         letters = set(queryset.values_list("letter", flat=True))
         if len(letters) != 1:
@@ -296,9 +323,12 @@ class EndorsementAdmin(admin.ModelAdmin):
             return None
         return self.action_page(request, queryset, "merge_selected", form, _("Merge duplicates"))
 
-    @admin.action(description=gettext_lazy("Export the selected endorsements as CSV"))
+    @admin.action(
+        description=gettext_lazy("Export the selected endorsements as CSV"),
+        permissions=["export_contacts"],
+    )
     def export_selected(self, request, queryset):
-        return endorsements_csv(queryset, "endorsements")
+        return services.export_contacts(queryset, "endorsements", request.user)
 
     def action_page(self, request, queryset, action, form, title):
         context = {

@@ -5,11 +5,12 @@ from django.db import models
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from undersigned.emails.addresses import email_digest
-from undersigned.protection.crypto import EncryptedEmailField, EncryptedTextField
+from undersigned.actions.models import Action, State
+from undersigned.protection.crypto import EncryptedEmailField, EncryptedTextField, email_digest
 
 
 def normalise_name(name: str) -> str:
@@ -28,15 +29,12 @@ class LetterQuerySet(models.QuerySet):
         return self.filter(translation_of__isnull=True)
 
 
-class Letter(models.Model):
+class Letter(Action):
     """A sign-on letter. Translations point at the original through `translation_of`; the
-    signatories, networks, state and ordering belong to the original and are shared."""
+    signatories, networks, organiser, state and ordering belong to the original and are
+    shared."""
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open for endorsements")
-        CLOSED = "closed", _("Closed")
-        DELIVERED = "delivered", _("Delivered")
+    State = State
 
     class Ordering(models.TextChoices):
         ALPHABETICAL = "alphabetical", _("Alphabetical")
@@ -59,19 +57,9 @@ class Letter(models.Model):
     targets = models.ManyToManyField(
         "organisations.Target", verbose_name=_("addressed to"), blank=True
     )
-    organiser = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, verbose_name=_("organiser")
-    )
     place = models.CharField(_("place of the date line"), max_length=120, blank=True)
     dated = models.DateField(_("date of the date line"), null=True, blank=True)
     notes_to_editors = models.TextField(_("notes to editors"), blank=True, help_text=_("Markdown."))
-    state = models.CharField(
-        _("state"),
-        max_length=20,
-        choices=State.choices,
-        default=State.DRAFT,
-        help_text=_("A published translation follows the state of the original."),
-    )
     accepts_public_endorsements = models.BooleanField(
         _("accepts endorsements from the public form"), default=True
     )
@@ -81,12 +69,12 @@ class Letter(models.Model):
         choices=Ordering.choices,
         default=Ordering.ALPHABETICAL,
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = LetterQuerySet.as_manager()
 
     card_template = "letters/_card.html"
+    kind = "letter"
+    organisation_path = "organiser"
 
     class Meta:
         ordering = ["-created_at"]
@@ -98,14 +86,41 @@ class Letter(models.Model):
 
     def save(self, *args, **kwargs):
         original = self.translation_of
-        if original and self.state != self.State.DRAFT:
+        if original:  # a translation follows its original
             self.state = original.state
+            self.closed_at = original.closed_at
+            self.organiser_id = original.organiser_id
             self.accepts_public_endorsements = original.accepts_public_endorsements
         super().save(*args, **kwargs)
         if original is None:
-            self.translations.exclude(state=self.State.DRAFT).update(
-                state=self.state, accepts_public_endorsements=self.accepts_public_endorsements
+            self.translations.update(
+                organiser_id=self.organiser_id,
+                accepts_public_endorsements=self.accepts_public_endorsements,
             )
+
+    # The action interface (undersigned.actions.models.Action); a letter is its original.
+
+    def title_in(self, language: str) -> str:
+        return (self.version_in(language) or self.original).title
+
+    def public_url(self, language: str) -> str:
+        with translation.override(language):
+            return (self.version_in(language) or self.original).get_absolute_url()
+
+    def counted_signatures(self) -> models.QuerySet:
+        return Endorsement.objects.filter(letter=self.original).approved().order_by()
+
+    def all_signatures(self) -> models.QuerySet:
+        return Endorsement.objects.filter(letter=self.original).order_by()
+
+    def card(self, language: str) -> "Letter":
+        return self
+
+    def forget_cached_pages(self) -> None:
+        """Letter pages are not cached."""
+
+    def state_changed(self, fields: dict) -> None:
+        self.translations.update(**fields)
 
     def get_absolute_url(self) -> str:
         return reverse("letters:detail", kwargs={"slug": self.slug})
@@ -147,6 +162,9 @@ class Network(models.Model):
     """A footnote group of a letter, e.g. `*` = members of the Syria Relief Network."""
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
+
+    organisation_path = "letter__organiser"
+
     marker = models.CharField(_("marker"), max_length=4, help_text=_("For example * or †."))
     name = models.CharField(_("name"), max_length=200)
     text = models.TextField(_("footnote text"), max_length=1000, blank=True)
@@ -184,6 +202,8 @@ class PressContact(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    organisation_path = "letter__organiser"
 
     class Meta:
         ordering = ["pk"]
@@ -298,10 +318,13 @@ class Endorsement(models.Model):
 
     objects = EndorsementQuerySet.as_manager()
 
+    organisation_path = "letter__organiser"
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("endorsement")
         verbose_name_plural = _("endorsements")
+        permissions = [("export_contacts", _("Can export endorsement contacts"))]
         indexes = [models.Index(fields=["letter", "status"], name="letters_endorsement_status")]
         constraints = [
             models.UniqueConstraint(

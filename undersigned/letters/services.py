@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from undersigned.audit.models import record
 
+from .exports import endorsements_csv
 from .importer import Preview
 from .models import Endorsement, Letter, Network, normalise_name
 
@@ -66,7 +67,7 @@ def add_endorsement(letter: Letter, details: EndorsementDetails, user) -> Endors
             reviewed_at=timezone.now(),
             position=next_position(letter),
         )
-        record(user, "endorsement.add", endorsement, letter=letter.original.slug)
+        record(user, "endorsement.added", endorsement, letter=letter.original.slug)
     return endorsement
 
 
@@ -108,7 +109,7 @@ def approve(endorsement: Endorsement, user) -> bool:
     with transaction.atomic():
         changed = review(endorsement, Status.APPROVED, position=next_position(endorsement.letter))
         if changed:
-            record(user, "endorsement.approve", endorsement, letter=endorsement.letter.slug)
+            record(user, "endorsement.approved", endorsement, letter=endorsement.letter.slug)
     return changed
 
 
@@ -116,7 +117,7 @@ def reject(endorsement: Endorsement, reason: str, user) -> bool:
     with transaction.atomic():
         changed = review(endorsement, Status.REJECTED, rejection_reason=reason)
         if changed:
-            record(user, "endorsement.reject", endorsement, reason=reason)
+            record(user, "endorsement.rejected", endorsement, reason=reason)
     return changed
 
 
@@ -127,7 +128,7 @@ def merge(duplicate: Endorsement, into: Endorsement, user) -> bool:
     with transaction.atomic():
         changed = review(duplicate, Status.MERGED, merged_into=into)
         if changed:
-            record(user, "endorsement.merge", duplicate, into=into.pk, into_name=into.name)
+            record(user, "endorsement.merged", duplicate, into=into.pk, into_name=into.name)
     return changed
 
 
@@ -173,10 +174,21 @@ def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsem
         )
         record(
             user,
-            "letter.import",
+            "letter.imported",
             letter.original,
             imported=len(created),
             duplicates_skipped=len(preview.duplicate_rows),
             unreadable=len(preview.problems),
         )
     return created
+
+
+def export_contacts(endorsements, filename: str, user, letter: Letter | None = None):
+    """The endorsements as CSV, contacts included: a personal-data export, on the record
+    for each letter the rows come from before a row is written."""
+    letters = [letter] if letter else Letter.objects.filter(endorsement__in=endorsements)
+    with transaction.atomic():
+        for each in set(letters):
+            rows = endorsements.filter(letter=each).count()
+            record(user, "endorsement_contacts.exported", each, rows=rows)
+    return endorsements_csv(endorsements, filename)

@@ -1,10 +1,17 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Target
+from . import members
+from .models import Membership, Organisation, Role, Target
+from .scoping import ScopedAdmin
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdmin):
+    """Operators add organisations; an organisation admin edits its own."""
+
     list_display = ["name", "short_name", "country", "website"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -12,7 +19,144 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
+    """Targets are public institutions and people, shared by every organisation: staff who
+    create actions may add them; only operators change them (the change shows on every
+    organisation's pages)."""
+
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    """The ready-made roles, to read (they are defined in roles.py)."""
+
+    list_display = ["name", "description"]
+    fields = ["name", "description", "permissions"]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NewMemberForm(forms.ModelForm):
+    """One form makes a colleague's account and gives it a role (or gives an existing
+    account a role in one more organisation)."""
+
+    username = forms.CharField(
+        label=_("username"),
+        max_length=150,
+        validators=[get_user_model().username_validator],
+        help_text=_("An existing account is added to the organisation; a new one is made."),
+    )
+    email = forms.EmailField(label=_("email address"), required=False)
+    password = forms.CharField(
+        label=_("password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("For a new account: give it to your colleague, who can change it."),
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role"]
+
+    def clean(self):
+        cleaned = super().clean()
+        username = cleaned.get("username")
+        organisation = cleaned.get("organisation")
+        User = get_user_model()
+        existing = User.objects.filter(username=username).first() if username else None
+        if existing and organisation:
+            if Membership.objects.filter(user=existing, organisation=organisation).exists():
+                self.add_error("username", _("This account is already a member."))
+        elif username and not existing:
+            password = cleaned.get("password")
+            if not password:
+                self.add_error("password", _("A new account needs a password."))
+            else:
+                try:
+                    password_validation.validate_password(password, User(username=username))
+                except forms.ValidationError as error:
+                    self.add_error("password", error)
+        return cleaned
+
+    def _post_clean(self):
+        pass  # the membership is made by members.add_member, with its account
+
+
+@admin.register(Membership)
+class MembershipAdmin(ScopedAdmin):
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["organisation", "role"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "organisation", "role"]
+    actions = None
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = NewMemberForm
+            kwargs["fields"] = None
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            fields = ["organisation", "role", "username", "email", "password"]
+        else:
+            fields = ["user", "organisation", "role"]
+        return [(None, {"fields": fields})]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["user", "organisation"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            members.change_role(Membership.objects.get(pk=obj.pk), data["role"], request.user)
+            return
+        created = members.add_member(
+            data["organisation"],
+            data["role"],
+            request.user,
+            username=data["username"],
+            email=data.get("email", ""),
+            password=data.get("password", ""),
+        )
+        obj.pk, obj.user, obj.organisation, obj.role = (
+            created.pk,
+            created.user,
+            created.organisation,
+            created.role,
+        )
+
+    def delete_model(self, request, obj):
+        members.remove_member(obj, request.user)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except members.LastAdmin:
+            self.message_user(request, LAST_ADMIN, messages.ERROR)
+            return self.response_post_save_change(request, None)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except members.LastAdmin:
+            self.message_user(request, LAST_ADMIN, messages.ERROR)
+            return self.response_post_save_change(request, None)
+
+
+LAST_ADMIN = _("An organisation keeps at least one organisation admin: make another first.")

@@ -1,45 +1,47 @@
 from django.contrib import admin
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature, State
+from undersigned.actions.admin import ActionAdmin
+from undersigned.organisations.scoping import ScopedAdmin, ScopedInline
+
+from . import retention, services
+from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
 
 
-class PetitionTextInline(admin.StackedInline):
+class PetitionTextInline(ScopedInline, admin.StackedInline):
     model = PetitionText
     extra = 0
     min_num = 1
 
 
-class DemandInline(admin.TabularInline):
+class DemandInline(ScopedInline, admin.TabularInline):
     model = Demand
     extra = 0
     fields = ["language", "position", "heading", "text"]
 
 
-class KeyFactInline(admin.TabularInline):
+class KeyFactInline(ScopedInline, admin.TabularInline):
     model = KeyFact
     extra = 0
     fields = ["language", "position", "figure", "label"]
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoInline(ScopedInline, admin.TabularInline):
     model = Photo
     extra = 0
     fields = ["position", "image", "alt_text", "translated_alt_text", "credit"]
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "slug", "state", "opens_at", "closes_at", "count"]
+class PetitionAdmin(ActionAdmin):
+    list_display = ["__str__", "slug", "organiser", "state", "opens_at", "closes_at", "count"]
     list_filter = ["state", "organiser"]
     search_fields = ["slug", "texts__title"]
     filter_horizontal = ["targets"]
     inlines = [PetitionTextInline, DemandInline, KeyFactInline, PhotoInline]
-    actions = ["open_petitions", "close_petitions", "recount"]
+    actions = [*ActionAdmin.actions, "recount"]
     fieldsets = [
         (None, {"fields": ["slug", "organiser", "targets", "original_language"]}),
         (_("Publication"), {"fields": ["state", "opens_at", "closes_at", "goal"]}),
@@ -49,13 +51,11 @@ class PetitionAdmin(admin.ModelAdmin):
         ),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
     ]
-    readonly_fields = ["signer_data", "abuse_review"]
+    readonly_fields = ["state", "signer_data", "abuse_review"]
 
     @admin.display(description=_("erasure"))
     def signer_data(self, petition):
-        from undersigned.supporters.retention import describe
-
-        return describe(petition)
+        return retention.describe(petition)
 
     @admin.display(description=_("abuse review"))
     def abuse_review(self, petition):
@@ -68,31 +68,18 @@ class PetitionAdmin(admin.ModelAdmin):
     def count(self, petition):
         return petition.signature_count()
 
-    @admin.action(description=_("Open the selected petitions"))
-    def open_petitions(self, request, queryset):
-        updated = queryset.update(state=State.OPEN)
-        self.message_user(
-            request, ngettext("%d petition opened.", "%d petitions opened.", updated) % updated
-        )
-
-    @admin.action(description=_("Close the selected petitions"))
-    def close_petitions(self, request, queryset):
-        updated = queryset.filter(state=State.OPEN).update(
-            state=State.CLOSED, closed_at=timezone.now()
-        )
-        self.message_user(
-            request, ngettext("%d petition closed.", "%d petitions closed.", updated) % updated
-        )
-
-    @admin.action(description=_("Recount signatures from scratch"))
+    @admin.action(description=_("Recount signatures from scratch"), permissions=["change"])
     def recount(self, request, queryset):
         for petition in queryset:
-            petition.recount()
+            services.recount(petition, request.user)
         self.message_user(request, _("Counts rebuilt."))
 
 
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(ScopedAdmin):
+    """Read only. Signatures leave the count only through an invalidation batch or an
+    erasure, both audited: never by deleting a row here."""
+
     list_display = ["name", "petition", "country", "status", "opt_in", "source", "created_at"]
     list_filter = ["status", "petition", "opt_in", "country"]
     search_fields = ["name"]
@@ -101,4 +88,10 @@ class SignatureAdmin(admin.ModelAdmin):
     show_full_result_count = False  # no COUNT(*) over a million rows on every page
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -26,5 +26,6 @@ class SignatureConfirmation:
         signature = Signature.objects.select_related("petition").filter(pk=pk).first()
         if signature is None:  # removed between the page and the click
             return reverse("home")
-        signature.confirm()
+        if not signature.confirm() and signature.status == Signature.Status.PENDING:
+            return signature.petition.get_absolute_url()  # delivered: too late to count
         return reverse("petitions:thanks", args=[signature.petition.slug]) + "?confirmed=1"

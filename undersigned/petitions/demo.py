@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from undersigned.emails.addresses import email_digest
 from undersigned.organisations.models import Organisation, Target
+from undersigned.protection.crypto import email_digest
 
 from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature, State
 

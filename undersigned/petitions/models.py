@@ -13,8 +13,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from undersigned.actions.models import Action, State
 from undersigned.emails.addresses import email_domain_label
-from undersigned.organisations.models import Organisation, Target
+from undersigned.organisations.models import Target
 from undersigned.protection.crypto import EncryptedEmailField
 
 from .goals import next_goal
@@ -22,13 +23,6 @@ from .photos import AbstractPhoto
 
 COUNT_SHARDS = 16
 COUNT_CACHE_SECONDS = 2
-
-
-class State(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    DELIVERED = "delivered", _("Delivered")
 
 
 class PetitionQuerySet(models.QuerySet):
@@ -44,24 +38,17 @@ class PetitionQuerySet(models.QuerySet):
     def public_cards(self, language: str) -> list["PetitionCard"]:
         """The public petitions as home-page cards in one language (see pages.actions)."""
         petitions = self.public().select_related("organiser").prefetch_related("texts")
-        return [PetitionCard(petition, petition.text_in(language)) for petition in petitions]
+        return [petition.card(language) for petition in petitions]
 
 
-class Petition(models.Model):
+class Petition(Action):
     """A petition: one action with one count, written in one or more languages."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    organiser = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="petitions",
-        verbose_name=_("organiser"),
-    )
     targets = models.ManyToManyField(Target, related_name="petitions", verbose_name=_("targets"))
     original_language = models.CharField(
         _("original language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
-    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     goal = models.PositiveIntegerField(
         _("first goal"),
         default=1000,
@@ -96,14 +83,14 @@ class Petition(models.Model):
             "closes; the count and country totals stay. Leave empty for the site's default."
         ),
     )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     signer_data_erased_at = models.DateTimeField(
         _("signer data erased at"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = PetitionQuerySet.as_manager()
+
+    kind = "petition"
+    organisation_path = "organiser"
 
     class Meta:
         ordering = ["-opens_at"]
@@ -113,15 +100,6 @@ class Petition(models.Model):
     def __str__(self) -> str:
         text = self.text_in(self.original_language)
         return text.title if text else self.slug
-
-    def save(self, *args, **kwargs):
-        if self.state in (State.CLOSED, State.DELIVERED):
-            self.closed_at = self.closed_at or timezone.now()
-        else:
-            self.closed_at = None
-        if self.is_open:  # open again: new signers' data will need erasing in its turn
-            self.signer_data_erased_at = None
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", args=[self.slug])
@@ -136,6 +114,47 @@ class Petition(models.Model):
             or texts.get(self.original_language)
             or next(iter(texts.values()), None)
         )
+
+    # The action interface (undersigned.actions.models.Action)
+
+    def title_in(self, language: str) -> str:
+        text = self.text_in(language)
+        return text.title if text else self.slug
+
+    def public_url(self, language: str) -> str:
+        with translation.override(language):
+            return self.get_absolute_url()
+
+    def counted_signatures(self) -> models.QuerySet:
+        return self.signatures.filter(status=Signature.Status.CONFIRMED).order_by()
+
+    def all_signatures(self) -> models.QuerySet:
+        return self.signatures.order_by()
+
+    def opened_at(self) -> datetime | None:
+        return self.opens_at
+
+    def card(self, language: str) -> "PetitionCard":
+        return PetitionCard(self, self.text_in(language))
+
+    def forget_cached_pages(self) -> None:
+        from .pagecache import forget
+
+        forget(self.slug)
+
+    def lifecycle_fields(self, state: str, now: datetime) -> dict:
+        if state != State.OPEN:
+            return {}
+        # Open again: new signers' data will need erasing in its turn, and a closing date
+        # already past would close it again at once.
+        fields = {"signer_data_erased_at": None}
+        if self.closes_at and self.closes_at <= now:
+            fields["closes_at"] = None
+        return fields
+
+    @classmethod
+    def due_to_close(cls) -> models.QuerySet:
+        return cls.objects.filter(state=State.OPEN, closes_at__lte=timezone.now())
 
     # State
 
@@ -222,6 +241,8 @@ class Petition(models.Model):
 class PetitionText(models.Model):
     """A petition's words in one language."""
 
+    organisation_path = "petition__organiser"
+
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="texts")
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
@@ -255,6 +276,8 @@ class PetitionText(models.Model):
 
 
 class OrderedPerLanguage(models.Model):
+    organisation_path = "petition__organiser"
+
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -290,6 +313,8 @@ class KeyFact(OrderedPerLanguage):
 
 
 class Photo(AbstractPhoto):
+    organisation_path = "petition__organiser"
+
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("image"), upload_to="petitions/photos/original/")
 
@@ -313,8 +338,10 @@ class CountShard(models.Model):
 
 
 class SignatureQuerySet(models.QuerySet):
-    def insert(self, signature: "Signature") -> None:
-        """Save a new signature in one INSERT that reads nothing back (its pk stays None).
+    def insert(self, signature: "Signature") -> bool:
+        """Save a new signature in one INSERT that reads nothing back (its pk stays None),
+        and only while its petition is open: False, and nothing saved, once a close has
+        committed (whatever a cached copy of the petition says).
 
         The signing path's only statement. Model.save compiles its SQL anew each time, a
         fifth of a signature's Python time under load; this statement is built once per
@@ -324,8 +351,10 @@ class SignatureQuerySet(models.QuerySet):
         connection = connections[self.db]
         statement, fields = insert_statement(self.model, self.db)
         values = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
-            cursor.execute(statement, values)
+            cursor.execute(statement, [*values, signature.petition_id, State.OPEN.value, now, now])
+            return cursor.rowcount == 1
 
     def held(self):
         """Signatures that still hold personal data (not erased)."""
@@ -356,14 +385,23 @@ ERASED_PREFIX = "erased:"
 
 @functools.cache
 def insert_statement(model, using: str) -> tuple[str, list]:
-    """The INSERT of every column but the primary key, and those fields, in order."""
+    """The INSERT of every column but the primary key, and those fields, in order; it
+    inserts nothing unless the petition is open (its state, opening and closing dates)."""
     connection = connections[using]
+    quote = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
-    table = connection.ops.quote_name(model._meta.db_table)
-    # only quoted names from the model's own definition: the values are always parameters
-    return f"INSERT INTO {table} ({columns}) VALUES ({marks})", fields  # noqa: S608
+    table = quote(model._meta.db_table)
+    petitions = quote(Petition._meta.db_table)
+    # only quoted names from the models' own definitions: the values are always parameters
+    statement = (
+        f"INSERT INTO {table} ({columns}) SELECT {marks} WHERE EXISTS ("  # noqa: S608
+        f"SELECT 1 FROM {petitions} WHERE {quote('id')} = %s AND {quote('state')} = %s "
+        f"AND {quote('opens_at')} <= %s "
+        f"AND ({quote('closes_at')} IS NULL OR {quote('closes_at')} > %s))"
+    )
+    return statement, fields
 
 
 class CountryCodeField(CountryField):
@@ -407,6 +445,8 @@ class Signature(models.Model):
     email_due = models.BooleanField(default=False, editable=False)
 
     objects = SignatureQuerySet.as_manager()
+
+    organisation_path = "petition__organiser"
 
     class Meta:
         constraints = [
@@ -459,10 +499,15 @@ class Signature(models.Model):
         return f"{parts[0]} {parts[-1][0]}."
 
     def confirm(self) -> bool:
-        """Count this signature once; True only the first time (safe against double clicks)."""
+        """Count this signature once; True only the first time (safe against double clicks).
+
+        A confirmation that comes after the petition closed still counts, until the
+        petition is delivered: the count handed over is final (docs/petitions.md)."""
         with transaction.atomic():
-            confirmed = Signature.objects.filter(pk=self.pk, status=self.Status.PENDING).update(
-                status=self.Status.CONFIRMED, confirmed_at=timezone.now()
+            confirmed = (
+                Signature.objects.filter(pk=self.pk, status=self.Status.PENDING)
+                .exclude(petition__state=State.DELIVERED)
+                .update(status=self.Status.CONFIRMED, confirmed_at=timezone.now())
             )
             if confirmed:
                 self.petition.add_to_count()

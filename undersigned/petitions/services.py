@@ -3,7 +3,8 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from undersigned.emails.addresses import email_digest, normalise_email
+from undersigned.audit.models import record
+from undersigned.protection.crypto import email_digest, normalise_email
 
 from . import tasks
 from .consent import OPT_IN_VERSION, opt_in_text
@@ -58,21 +59,25 @@ def sign_petition(
     try:
         if confirmed:
             with transaction.atomic():
-                Signature.objects.insert(signature)
-                petition.add_to_count()
+                inserted = Signature.objects.insert(signature)
+                if inserted:
+                    petition.add_to_count()
         elif transaction.get_connection().in_atomic_block:
             # inside a caller's transaction (a test's), a savepoint keeps a duplicate from
             # spoiling it; on its own the INSERT needs no transaction at all
             with transaction.atomic():
-                Signature.objects.insert(signature)
+                inserted = Signature.objects.insert(signature)
         else:
-            Signature.objects.insert(signature)
+            inserted = Signature.objects.insert(signature)
     except IntegrityError:
         # The insert comes first, so a duplicate fails before anything else is written and
         # no savepoint is needed on the common path. Any other integrity failure re-raises.
         with transaction.atomic():
             if not notice_repeat(petition, address):
                 raise
+    else:
+        if not inserted:  # closed since the cached copy of the petition was read
+            raise PetitionClosed
 
 
 def notice_repeat(petition: Petition, address: str) -> bool:
@@ -86,3 +91,12 @@ def notice_repeat(petition: Petition, address: str) -> bool:
     if not signature.email_due and signature.claim_duplicate_notice():
         tasks.send_repeat_notice.enqueue(signature.pk)
     return True
+
+
+def recount(petition: Petition, user) -> int:
+    """Rebuild the count from the signatures themselves (a full scan), on the record."""
+    with transaction.atomic():
+        shown = petition.signature_count()
+        total = petition.recount()
+        record(user, "petition.recounted", petition, shown=shown, counted=total)
+    return total

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from undersigned.emails.my_data import my_data_url
 from undersigned.emails.sending import (
     TRANSIENT_ERRORS,
     Email,
@@ -15,7 +16,6 @@ from undersigned.emails.sending import (
     send_once,
 )
 from undersigned.pages.confirmations import make_token
-from undersigned.supporters.links import my_data_url
 
 
 def _signature(signature_id: int):

@@ -88,3 +88,13 @@ def encrypt_plaintext_column(table: str, column: str):
                 )
 
     return forwards
+
+
+def normalise_email(address: str) -> str:
+    """Case and surrounding spaces do not make another person; dots and plus-tags do."""
+    return address.strip().lower()
+
+
+def email_digest(address: str) -> str:
+    """A keyed HMAC of the normalised address: finds duplicates without reading the address."""
+    return keyed_digest("email", normalise_email(address))

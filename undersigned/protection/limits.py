@@ -7,7 +7,7 @@ from functools import partial
 from django.conf import settings
 from django_ratelimit.core import is_ratelimited
 
-from undersigned.emails.addresses import email_digest
+from undersigned.protection.crypto import email_digest
 
 from .clients import ip_hash
 

@@ -1,13 +1,12 @@
-"""Who may review and set aside signatures: the one place the staff views ask.
+"""Who may review and set aside signatures, through the one access gate
+(undersigned.organisations.access): another organisation's petition or batch answers 404.
 
-Reviewing a petition's signatures needs the staff flag and petitions.view_signature;
-invalidating a batch needs supporters.add_invalidationbatch, restoring one
-supporters.change_invalidationbatch. Superusers have them all.
+Reviewing a petition's signatures needs petitions.view_signature in the petition's
+organisation; invalidating a batch needs supporters.add_invalidationbatch, restoring one
+supporters.change_invalidationbatch (the data officer's role has them).
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-
+from undersigned.organisations import access
 from undersigned.petitions.models import Petition
 
 from .models import InvalidationBatch
@@ -17,33 +16,15 @@ INVALIDATE = "supporters.add_invalidationbatch"
 RESTORE = "supporters.change_invalidationbatch"
 
 
-def may(user, *permissions: str) -> bool:
-    return bool(user.is_active and user.is_staff and user.has_perms([REVIEW, *permissions]))
+def may(user, petition: Petition, *permissions: str) -> bool:
+    return all(access.may(user, p, petition) for p in (REVIEW, *permissions))
 
 
 def get_petition_for_staff(request, pk, *permissions: str) -> Petition:
-    if not (request.user.is_active and request.user.is_staff):
-        raise PermissionDenied
-    try:
-        petition = Petition.objects.prefetch_related("texts").filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        petition = None
-    if petition is None:
-        raise Http404
-    if not may(request.user, *permissions):
-        raise PermissionDenied
-    return petition
+    queryset = Petition.objects.prefetch_related("texts")
+    return access.get_for_staff(request, queryset, pk, REVIEW, *permissions)
 
 
 def get_batch_for_staff(request, pk, *permissions: str) -> InvalidationBatch:
-    if not (request.user.is_active and request.user.is_staff):
-        raise PermissionDenied
-    try:
-        batch = InvalidationBatch.objects.select_related("petition").filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        batch = None
-    if batch is None:
-        raise Http404
-    if not may(request.user, *permissions):
-        raise PermissionDenied
-    return batch
+    queryset = InvalidationBatch.objects.select_related("petition")
+    return access.get_for_staff(request, queryset, pk, REVIEW, *permissions)

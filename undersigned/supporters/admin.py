@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
+from undersigned.organisations.scoping import ScopedAdmin
+
 from . import abuse, access, services
 from .forms import BatchForm, InvalidateForm, WindowForm
 from .models import InvalidationBatch
@@ -44,7 +46,7 @@ def petition_title(petition) -> str:
 
 
 @admin.register(InvalidationBatch)
-class InvalidationBatchAdmin(admin.ModelAdmin):
+class InvalidationBatchAdmin(ScopedAdmin):
     list_display = ["created_at", "petition", "dimension", "value", "size", "created_by", "state"]
     list_filter = ["dimension", "petition"]
     list_select_related = ["petition", "created_by"]
@@ -66,6 +68,9 @@ class InvalidationBatchAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # batches are made from the review page
+
+    def has_change_permission(self, request, obj=None):
+        return False  # restored from the review page
 
     def has_delete_permission(self, request, obj=None):
         return False  # evidence: restore a batch instead
@@ -123,8 +128,8 @@ class InvalidationBatchAdmin(admin.ModelAdmin):
             "batches": InvalidationBatch.objects.filter(petition=petition).select_related(
                 "created_by", "restored_by"
             )[:50],
-            "may_invalidate": access.may(request.user, access.INVALIDATE),
-            "may_restore": access.may(request.user, access.RESTORE),
+            "may_invalidate": access.may(request.user, petition, access.INVALIDATE),
+            "may_restore": access.may(request.user, petition, access.RESTORE),
             "count": petition.signature_count(),
         }
         title = _("Abuse review: %(title)s") % {"title": petition_title(petition)}

@@ -17,6 +17,8 @@ class InvalidationBatch(models.Model):
         EMAIL_DOMAIN = "email_domain", _("one email domain")
         SOURCE = "source", _("one source")
 
+    organisation_path = "petition__organiser"
+
     petition = models.ForeignKey(
         Petition,
         on_delete=models.PROTECT,

@@ -61,21 +61,13 @@ def erase_signer(email_digest: str) -> int:
         )
         erased = erase_signatures(kept)
         if rows:
-            record(None, "supporters.signer.erase", None, erased=kept, deleted=pending)
+            record(None, "signer.erased", None, erased=kept, deleted=pending)
     for slug in shown:  # a cached page may list the signer among the latest: drop it
         pagecache.forget(slug)
     return len(pending) + erased
 
 
 # Retention
-
-
-def stamp_closing_times() -> int:
-    """Closed or delivered petitions whose state was changed without `save` (a bulk update)
-    get their closing time now: the retention clock must start somewhere."""
-    return Petition.objects.filter(
-        state__in=[State.CLOSED, State.DELIVERED], closed_at__isnull=True
-    ).update(closed_at=timezone.now())
 
 
 def expired_petitions(now: datetime | None = None) -> list[Petition]:
@@ -108,7 +100,7 @@ def erase_expired_petition(petition_id: int) -> int:
         if erased:
             record(
                 None,
-                "supporters.retention.erase",
+                "signer_data.erased",
                 petition,
                 erased=erased,
                 retention_days=petition.retention,
@@ -172,7 +164,7 @@ def invalidate_batch(
         )
         record(
             user,
-            "supporters.batch.invalidate",
+            "batch.invalidated",
             petition,
             batch=batch.pk,
             reason=reason,
@@ -212,7 +204,7 @@ def restore_batch(batch: InvalidationBatch, user) -> int:
         total = sum(restored.values())
         record(
             user,
-            "supporters.batch.restore",
+            "batch.restored",
             batch.petition,
             batch=batch.pk,
             count=total,

@@ -11,7 +11,6 @@ def erase_expired_signer_data() -> int:
     """Daily: queue the erasure of every petition whose retention has run out."""
     from . import services
 
-    services.stamp_closing_times()
     petitions = services.expired_petitions()
     for petition in petitions:
         erase_petition_signer_data.enqueue(petition.pk)
@@ -29,9 +28,8 @@ def erase_petition_signer_data(petition_id: int) -> int:
 def send_my_data_link(email_digest: str, language: str) -> bool:
     """Email a fresh "see or erase my data" link to the address behind this digest, if any
     signature still holds it (the address is read from there: the queue never holds it)."""
+    from undersigned.emails.my_data import my_data_url
     from undersigned.petitions.models import Signature
-
-    from .links import my_data_url
 
     signature = (
         Signature.objects.filter(email_digest=email_digest)

@@ -17,12 +17,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
-from undersigned.emails.addresses import email_digest
+from undersigned.emails.my_data import read_token
+from undersigned.protection.crypto import email_digest
 from undersigned.protection.limits import over_limit
 
 from . import records, services, tasks
 from .forms import LinkRequestForm
-from .tokens import read_token
 
 SCOPE = "my_data"
 

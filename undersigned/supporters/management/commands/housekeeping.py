@@ -1,10 +1,12 @@
 from django.core.management.base import BaseCommand
 
+from undersigned.actions.tasks import close_due_actions
 from undersigned.petitions.tasks import remove_unconfirmed_signatures
 from undersigned.protection.tasks import forget_old_day_keys
 from undersigned.supporters.tasks import erase_expired_signer_data
 
 DAILY_TASKS = [
+    (close_due_actions, "close the actions past their closing date"),
     (erase_expired_signer_data, "erase signers' data past its retention"),
     (remove_unconfirmed_signatures, "remove signatures never confirmed"),
     (forget_old_day_keys, "forget the day keys of client-address hashes"),
@@ -13,8 +15,8 @@ DAILY_TASKS = [
 
 class Command(BaseCommand):
     help = (
-        "Queue the daily housekeeping tasks (retention erasure, unconfirmed signatures, day "
-        "keys). Run it once a day from cron or a systemd timer; a task worker does the work."
+        "Queue the daily housekeeping tasks (scheduled closing, retention erasure, unconfirmed "
+        "signatures, day keys). Run it once a day from cron or a systemd timer; a task worker does the work."
     )
 
     def handle(self, *args, **options):

@@ -5,7 +5,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from undersigned.petitions.models import Petition
+from .models import Petition
 
 
 def describe(petition: Petition) -> str:

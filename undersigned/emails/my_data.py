@@ -1,6 +1,7 @@
-"""The links to "see or erase my data": a signed token naming an email digest, never the address.
+"""The "see or erase my data" link that every email to a signer carries: a signed token
+naming an email digest, never the address (the page itself is the supporters app's).
 
-The digest is the keyed HMAC that signatures already carry (`emails.addresses.email_digest`),
+The digest is the keyed HMAC that signatures already carry (`protection.crypto.email_digest`),
 so the link finds every signature of one address without the address being in the URL.
 The salt is this link's own (no other signed value of the site can be replayed as one), and
 the link expires after MY_DATA_LINK_DAYS: whoever finds an old email later cannot use it.
@@ -10,8 +11,10 @@ import re
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
+from django.utils import translation
 
-SALT = "undersigned.supporters.my-data"
+SALT = "undersigned.supporters.my-data"  # unchanged: links already sent keep working
 DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
@@ -27,3 +30,9 @@ def read_token(token: str) -> str | None:
     except signing.BadSignature:
         return None
     return digest if isinstance(digest, str) and DIGEST.fullmatch(digest) else None
+
+
+def my_data_url(email_digest: str, language: str) -> str:
+    """The absolute link to the page of everything held under this email digest."""
+    with translation.override(language):
+        return settings.SITE_URL + reverse("supporters:my_data", args=[make_token(email_digest)])

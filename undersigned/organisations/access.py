@@ -1,0 +1,102 @@
+"""Who among staff may see and do what: the one gate every staff surface calls.
+
+A staff account holds permissions only through its memberships: in each organisation it
+belongs to, those of its role there. Operators (superusers) hold every permission
+everywhere. Each model that belongs to an organisation names the way to it in
+`organisation_path` ("organiser", "petition__organiser", or a tuple of such paths).
+
+- `scope` narrows a queryset to the organisations a member belongs to;
+- `may` answers whether a user holds a permission, for one object or anywhere;
+- `get_for_staff` fetches one object for a staff page: 404 when it is not the member's
+  organisation's (its existence is not revealed), 403 when the role lacks the permission.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from undersigned.ownership import organisation_of, within
+
+from .models import Membership
+
+CACHE_ATTRIBUTE = "_undersigned_permissions_by_organisation"
+
+
+def is_staff(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def is_operator(user) -> bool:
+    return is_staff(user) and user.is_superuser
+
+
+def permissions_by_organisation(user) -> dict[int, frozenset[str]]:
+    """{organisation id: {"app_label.codename", …}} for a member; read once per request."""
+    cached = getattr(user, CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    found: dict[int, set[str]] = {}
+    rows = Membership.objects.filter(user_id=user.pk).values_list(
+        "organisation_id",
+        "role__permissions__content_type__app_label",
+        "role__permissions__codename",
+    )
+    for organisation_id, app_label, codename in rows:
+        permissions = found.setdefault(organisation_id, set())
+        if codename:
+            permissions.add(f"{app_label}.{codename}")
+    result = {pk: frozenset(permissions) for pk, permissions in found.items()}
+    setattr(user, CACHE_ATTRIBUTE, result)
+    return result
+
+
+def organisation_ids(user, permission: str | None = None) -> set[int] | None:
+    """The organisations where the user holds `permission` (any role, when None); None
+    means every organisation (an operator)."""
+    if is_operator(user):
+        return None
+    if not is_staff(user):
+        return set()
+    return {
+        pk
+        for pk, permissions in permissions_by_organisation(user).items()
+        if permission is None or permission in permissions
+    }
+
+
+def scope(queryset: QuerySet, user, permission: str | None = None) -> QuerySet:
+    """The part of `queryset` that belongs to the user's organisations."""
+    ids = organisation_ids(user, permission)
+    if ids is None:
+        return queryset
+    return queryset.filter(within(queryset.model, ids))
+
+
+def may(user, permission: str, obj=None) -> bool:
+    """Whether `user` holds `permission` for `obj`'s organisation (or, without an object,
+    in any organisation)."""
+    if not is_staff(user):
+        return False
+    if user.is_superuser:
+        return True
+    by_organisation = permissions_by_organisation(user)
+    if obj is None:
+        return any(permission in permissions for permissions in by_organisation.values())
+    return permission in by_organisation.get(organisation_of(obj), ())
+
+
+def get_for_staff(request, queryset: QuerySet, pk, *permissions: str):
+    """One object for a staff page, or 404 (not the user's organisation's, or no such
+    object), or 403 (the user's role lacks one of `permissions`)."""
+    if not is_staff(request.user):
+        raise PermissionDenied
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    obj = scope(queryset, request.user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if not all(may(request.user, permission, obj) for permission in permissions):
+        raise PermissionDenied
+    return obj
