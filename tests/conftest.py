@@ -13,6 +13,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # thousands. Concurrency tests would otherwise measure the test server's backlog.
 WSGIServer.request_queue_size = 256
 
+from .delivery_fixtures import packages_dir  # noqa: E402, F401  (fixtures for every test)
+from .personas import personas  # noqa: E402, F401
+from .staff_world import world, world_with_packages  # noqa: E402, F401
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",

@@ -31,11 +31,13 @@ def make_petition(
     arabic=True,
     closes_in_days=None,
     goal=100,
+    organiser=None,
+    title="Free the detained",
     **fields,
 ) -> Petition:
     petition = Petition.objects.create(
         slug=slug,
-        organiser=make_organiser(),
+        organiser=organiser or make_organiser(),
         state=state,
         double_opt_in=double_opt_in,
         goal=goal,
@@ -49,7 +51,7 @@ def make_petition(
     PetitionText.objects.create(
         petition=petition,
         language="en",
-        title="Free the detained",
+        title=title,
         summary="Ask for every detainee to be released.",
         body="## Why\n\nThousands are held **without charge**.",
         pledge_heading="To the UN Secretary-General,",

@@ -14,7 +14,13 @@ SEED_003 = Path(__file__).parent / "fixtures" / "seed_003_signatories.txt"
 
 
 def make_letter(
-    slug="stop-the-attacks", *, state=Letter.State.OPEN, arabic=True, organiser=None, **fields
+    slug="stop-the-attacks",
+    *,
+    state=Letter.State.OPEN,
+    arabic=True,
+    organiser=None,
+    title="Stop the attacks on civilians",
+    **fields,
 ):
     organiser = organiser or make_organiser()
     target, _ = Target.objects.get_or_create(
@@ -28,7 +34,7 @@ def make_letter(
     letter = Letter.objects.create(
         slug=slug,
         language="en",
-        title="Stop the attacks on civilians",
+        title=title,
         summary="Organisations ask the UN to act.",
         body="We, the undersigned organisations, **urge** the Secretary-General to act.",
         notes_to_editors="The coalition works for the protection of civilians.",

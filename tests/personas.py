@@ -10,8 +10,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from undersigned.organisations.models import Membership, Organisation, Role
-from undersigned.organisations.roles import CAMPAIGNER, DATA_OFFICER, ORGANISATION_ADMIN, VIEWER
+from undersigned.organisations.models import Organisation
+from undersigned.staff.models import Membership, Role
+from undersigned.staff.roles import CAMPAIGNER, DATA_OFFICER, ORGANISATION_ADMIN, VIEWER
 
 from .factories import make_organiser
 

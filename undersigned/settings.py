@@ -55,6 +55,7 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL]
 INSTALLED_APPS = [
     "undersigned.pages",
     "undersigned.organisations",
+    "undersigned.staff",
     "undersigned.actions",
     "undersigned.emails",
     "undersigned.audit",
@@ -117,8 +118,8 @@ TEMPLATES = [
 ]
 
 # A staff account's permissions come from its roles in its organisations (see
-# undersigned/organisations/access.py), never from permissions ticked on the account.
-AUTHENTICATION_BACKENDS = ["undersigned.organisations.backends.MembershipBackend"]
+# undersigned/staff/access.py), never from permissions ticked on the account.
+AUTHENTICATION_BACKENDS = ["undersigned.staff.backends.MembershipBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

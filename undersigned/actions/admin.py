@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from undersigned.organisations.scoping import ScopedAdmin
+from undersigned.staff.scoping import ScopedAdmin
 
 from . import lifecycle
 

@@ -1,20 +1,20 @@
 """Who may see and do what in the staff's delivery area, through the one access gate
-(undersigned.organisations.access): an action or package of another organisation answers
+(undersigned.staff.access): an action or package of another organisation answers
 404, a missing permission 403.
 
 Staff need the view permission of the action's own model (petitions.view_petition,
 letters.view_letter) in the action's organisation and, for each workflow, a permission of
 this app: add_delivery (record a delivery), send_updates (email signers), add_package
 (make a package), view_package (download it), export_emails (make or download a CSV with
-email addresses). The roles give them (undersigned/organisations/roles.py).
+email addresses). The roles give them (undersigned/staff/roles.py).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from undersigned.letters.models import Letter
-from undersigned.organisations import access
 from undersigned.petitions.models import Petition
+from undersigned.staff import access
 
 from .actions import LETTER, PETITION, ActionRef
 from .models import Package

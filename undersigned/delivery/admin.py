@@ -25,11 +25,11 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from undersigned.letters.models import Endorsement
-from undersigned.organisations import access as organisation_access
-from undersigned.organisations.scoping import ScopedAdmin
 from undersigned.ownership import within
 from undersigned.petitions.models import Signature
 from undersigned.petitions.sharing import CHANNELS
+from undersigned.staff import access as organisation_access
+from undersigned.staff.scoping import ScopedAdmin
 
 from . import access, services
 from .actions import LETTER, PETITION, ActionRef

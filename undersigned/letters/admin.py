@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from undersigned.actions.admin import ActionAdmin
-from undersigned.organisations import access
-from undersigned.organisations.scoping import ScopedAdmin, ScopedInline
+from undersigned.staff import access
+from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import importer, services
 from .forms import ConfirmImportForm, ImportForm, MergeForm, RejectForm

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.actions.admin import ActionAdmin
-from undersigned.organisations.scoping import ScopedAdmin, ScopedInline
+from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import retention, services
 from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature

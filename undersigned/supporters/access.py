@@ -1,13 +1,13 @@
 """Who may review and set aside signatures, through the one access gate
-(undersigned.organisations.access): another organisation's petition or batch answers 404.
+(undersigned.staff.access): another organisation's petition or batch answers 404.
 
 Reviewing a petition's signatures needs petitions.view_signature in the petition's
 organisation; invalidating a batch needs supporters.add_invalidationbatch, restoring one
 supporters.change_invalidationbatch (the data officer's role has them).
 """
 
-from undersigned.organisations import access
 from undersigned.petitions.models import Petition
+from undersigned.staff import access
 
 from .models import InvalidationBatch
 

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
-from undersigned.organisations.scoping import ScopedAdmin
+from undersigned.staff.scoping import ScopedAdmin
 
 from . import abuse, access, services
 from .forms import BatchForm, InvalidateForm, WindowForm

@@ -1,10 +1,16 @@
+"""The back office's own pages: organisations and targets, members and their roles, and
+the audit log, each narrowed to the user's organisations."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.audit.models import AuditEntry
+from undersigned.organisations.models import Organisation, Target
+
 from . import members
-from .models import Membership, Organisation, Role, Target
+from .models import Membership, Role
 from .scoping import ScopedAdmin
 
 
@@ -160,3 +166,23 @@ class MembershipAdmin(ScopedAdmin):
 
 
 LAST_ADMIN = _("An organisation keeps at least one organisation admin: make another first.")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ScopedAdmin):
+    """Each organisation's staff read the entries about its own objects; operators read
+    every entry, site-wide ones included."""
+
+    list_display = ["created_at", "username", "action", "object_type", "object_repr"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["username", "object_repr", "object_id"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

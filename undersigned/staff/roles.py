@@ -57,7 +57,7 @@ _DATA_OFFICER = [
 ]
 _ORGANISATION_ADMIN = [
     *_DATA_OFFICER,
-    *crud("organisations.membership", "view", "add", "change", "delete"),
+    *crud("staff.membership", "view", "add", "change", "delete"),
     *crud("organisations.organisation", "change"),
 ]
 
@@ -97,7 +97,7 @@ def sync_roles(apps=None) -> None:
     """Create the roles and give each exactly its permissions (safe to run again)."""
     if apps is None:
         from django.apps import apps
-    Role = apps.get_model("organisations", "Role")
+    Role = apps.get_model("staff", "Role")
     Permission = apps.get_model("auth", "Permission")
     for rank, (slug, (name, description, permissions)) in enumerate(ROLES.items()):
         role, _ = Role.objects.update_or_create(

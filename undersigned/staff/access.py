@@ -90,13 +90,21 @@ def get_for_staff(request, queryset: QuerySet, pk, *permissions: str):
     object), or 403 (the user's role lacks one of `permissions`)."""
     if not is_staff(request.user):
         raise PermissionDenied
-    try:
-        pk = int(pk)
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = parse_pk(pk)
+    if pk is None:
+        raise Http404
     obj = scope(queryset, request.user).filter(pk=pk).first()
     if obj is None:
         raise Http404
     if not all(may(request.user, permission, obj) for permission in permissions):
         raise PermissionDenied
     return obj
+
+
+def parse_pk(value) -> int | None:
+    """A primary key as posted or in a URL: ASCII digits only (int() would also take "١"
+    or " 1"), else None."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        return None
+    return int(text)

@@ -75,9 +75,28 @@ class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
         field = self.model._meta.get_field(path.split("__")[0])
         return isinstance(field, models.ForeignKey | models.ManyToManyField)
 
-    def response_action(self, request, queryset):
-        self.check_selected(request, queryset)
-        return super().response_action(request, queryset)
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST" and "action" in request.POST:
+            self.check_selected(request, self.get_queryset(request))
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        self.check_in_scope(request, object_id)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.check_in_scope(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def check_in_scope(self, request, object_id) -> None:
+        """Not the user's organisation's (or no such row): 404 before any permission
+        check, so a 403 never tells that the row exists."""
+        if object_id is not None and self.get_object(request, object_id) is None:
+            raise Http404
 
     def check_selected(self, request, queryset) -> None:
         """Every posted id must be one of the user's own rows, and the chosen action must
@@ -89,14 +108,13 @@ class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
         except (ValueError, IndexError):
             action = None
         if action is None:
-            return  # Django answers "no action selected"
+            return  # Django answers "no action selected"; nothing runs
         if request.POST.get("select_across") == "1":
             chosen = queryset
         else:
-            try:
-                ids = {int(pk) for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)}
-            except ValueError:
-                raise Http404 from None
+            ids = {access.parse_pk(pk) for pk in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)}
+            if None in ids:
+                raise Http404
             chosen = queryset.filter(pk__in=ids)
             if chosen.count() != len(ids):
                 raise Http404

@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from undersigned.audit.models import record
+from undersigned.organisations.models import Organisation
 
-from .models import Membership, Organisation, Role
+from .models import Membership, Role
 from .roles import ORGANISATION_ADMIN
 
 

@@ -6,7 +6,7 @@ def make_roles(apps, schema_editor):
     makes them only after every migration has run)."""
     from django.contrib.auth.management import create_permissions
 
-    from undersigned.organisations.roles import sync_roles
+    from undersigned.staff.roles import sync_roles
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True
@@ -17,6 +17,7 @@ def make_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("staff", "0001_initial"),
         ("organisations", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -1,0 +1,70 @@
+"""The apps stand in layers: each imports only from the layers below it (and itself).
+
+Lower layers know nothing of higher ones; a higher app that needs to be told something
+by a lower one registers itself (the home page's action sources, the confirmation
+handlers, the task worker's outboxes). The project's own modules (settings, urls) sit
+above every app.
+"""
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "undersigned"
+
+LAYERS = [
+    {"config", "ownership", "protection", "workers"},
+    {"organisations", "emails", "pages", "audit"},
+    {"staff"},
+    {"actions"},
+    {"petitions", "letters"},
+    {"delivery", "api"},
+    {"supporters"},
+]
+PROJECT = {"settings", "urls", "manage", "wsgi", "formats"}
+LAYER_OF = {app: index for index, apps in enumerate(LAYERS) for app in apps}
+
+
+def app_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "undersigned" and len(parts) > 1 else None
+
+
+def imports(path: Path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def modules():
+    for path in PACKAGE.rglob("*.py"):
+        if "migrations" not in path.parts:
+            relative = path.relative_to(PACKAGE.parent).with_suffix("")
+            yield path, ".".join(relative.parts)
+
+
+def test_every_app_has_a_layer():
+    apps = {app_of(name) for _, name in modules()} - {"__init__"}
+    assert apps - PROJECT == set(LAYER_OF)
+
+
+def test_no_import_runs_up_or_across_the_layers():
+    wrong = []
+    for path, name in modules():
+        source = app_of(name)
+        if source in PROJECT or source == "__init__":
+            continue
+        for imported in imports(path):
+            target = app_of(imported)
+            if target is None or target == source:
+                continue
+            if target in PROJECT or LAYER_OF[target] >= LAYER_OF[source]:
+                wrong.append(f"{name} imports {imported}")
+    assert wrong == []
+
+
+def test_the_check_sees_a_wrong_import(tmp_path):
+    upward = tmp_path / "bad.py"
+    upward.write_text("from undersigned.supporters.models import X\nimport undersigned.delivery\n")
+    assert list(imports(upward)) == ["undersigned.supporters.models", "undersigned.delivery"]

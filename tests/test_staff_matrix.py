@@ -1,0 +1,324 @@
+"""Every kind of staff against every staff URL and bulk action.
+
+Organisation A's staff see and do what their role allows with A's objects (200, else 403)
+and never see B's; B's campaigner gets 404 for every object of A (its existence is not
+revealed); operators see everything; a visitor who is not staff is sent to the login.
+"""
+
+import pytest
+
+from undersigned.audit.models import AuditEntry
+from undersigned.letters.models import Endorsement
+from undersigned.petitions.models import Petition, Signature, State
+from undersigned.staff.roles import (
+    CAMPAIGNER,
+    DATA_OFFICER,
+    ORGANISATION_ADMIN,
+    ROLES,
+    VIEWER,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLE_OF = {
+    "admin_a": ORGANISATION_ADMIN,
+    "campaigner_a": CAMPAIGNER,
+    "data_officer_a": DATA_OFFICER,
+    "viewer_a": VIEWER,
+}
+A_STAFF = list(ROLE_OF)
+EVERYONE = ["operator", *A_STAFF, "campaigner_b", "visitor"]
+
+
+def holds(persona: str, *permissions: str) -> bool:
+    if persona == "operator":
+        return True
+    granted = set(ROLES[ROLE_OF[persona]][2])
+    return all(permission in granted for permission in permissions)
+
+
+def client_for(client, world, persona):
+    client.force_login(getattr(world.personas, persona))
+    return client
+
+
+# One page per object of organisation A, and the permission(s) it needs.
+OBJECT_PAGES = [
+    ("/admin/petitions/petition/{p}/change/", ["petitions.view_petition"]),
+    ("/admin/petitions/signature/{s}/change/", ["petitions.view_signature"]),
+    ("/admin/letters/letter/{l}/change/", ["letters.view_letter"]),
+    ("/admin/letters/letter/{l}/import/", ["letters.change_letter"]),
+    ("/admin/letters/letter/{l}/export/", ["letters.view_letter", "letters.export_contacts"]),
+    ("/admin/letters/endorsement/{e}/change/", ["letters.view_endorsement"]),
+    ("/admin/delivery/petitionaction/{p}/change/", ["petitions.view_petition"]),
+    ("/admin/delivery/petitionaction/{p}/progress/", ["petitions.view_petition"]),
+    (
+        "/admin/delivery/petitionaction/{p}/deliver/",
+        ["delivery.add_delivery", "delivery.change_delivery", "petitions.change_petition"],
+    ),
+    ("/admin/delivery/letteraction/{l}/change/", ["letters.view_letter"]),
+    ("/admin/delivery/letteraction/{l}/progress/", ["letters.view_letter"]),
+    ("/admin/supporters/invalidationbatch/review/{p}/", ["petitions.view_signature"]),
+    ("/admin/supporters/invalidationbatch/{b}/change/", ["supporters.view_invalidationbatch"]),
+    ("/admin/organisations/organisation/{o}/change/", ["organisations.view_organisation"]),
+    ("/admin/staff/membership/{m}/change/", ["staff.view_membership"]),
+]
+PACKAGE_PAGES = [
+    ("/admin/delivery/package/{handover}/change/", ["delivery.view_package"]),
+    ("/admin/delivery/package/{handover}/download/csv/", ["delivery.view_package"]),
+    ("/admin/delivery/package/{handover}/download/pdf/", ["delivery.view_package"]),
+    (
+        "/admin/delivery/package/{emails}/download/csv/",
+        ["delivery.view_package", "delivery.export_emails"],
+    ),
+]
+LISTS = [
+    ("/admin/petitions/petition/", ["petitions.view_petition"]),
+    ("/admin/petitions/signature/", ["petitions.view_signature"]),
+    ("/admin/letters/letter/", ["letters.view_letter"]),
+    ("/admin/letters/endorsement/", ["letters.view_endorsement"]),
+    ("/admin/letters/endorsementtoreview/", ["letters.view_endorsement"]),
+    ("/admin/delivery/petitionaction/", ["petitions.view_petition"]),
+    ("/admin/delivery/letteraction/", ["letters.view_letter"]),
+    ("/admin/supporters/invalidationbatch/", ["supporters.view_invalidationbatch"]),
+    ("/admin/audit/auditentry/", ["audit.view_auditentry"]),
+    ("/admin/staff/membership/", ["staff.view_membership"]),
+    ("/admin/organisations/organisation/", ["organisations.view_organisation"]),
+]
+OPERATORS_ONLY = [
+    "/admin/auth/user/",
+    "/admin/auth/group/",
+    "/admin/django_tasks_database/dbtaskresult/",
+    "/admin/emails/outboxmessage/",
+    "/admin/organisations/organisation/add/",
+]
+
+
+def object_urls(world, pages):
+    a = world.a
+    ids = {
+        "p": a.closed_petition.pk,
+        "s": a.signature.pk,
+        "l": a.letter.pk,
+        "e": a.endorsement.pk,
+        "b": a.batch.pk,
+        "o": world.personas.organisation_a.pk,
+        "m": a.membership.pk,
+        **{kind: package.pk for kind, package in a.packages.items()},
+    }
+    return [(template.format(**ids), permissions) for template, permissions in pages]
+
+
+def expected_status(persona, permissions) -> int:
+    if persona == "visitor":
+        return 302
+    if persona == "campaigner_b":
+        return 404
+    return 200 if holds(persona, *permissions) else 403
+
+
+def assert_pages(client, world, persona, pages):
+    client_for(client, world, persona)
+    for url, permissions in object_urls(world, pages):
+        response = client.get(url)
+        wanted = expected_status(persona, permissions)
+        assert response.status_code == wanted, (persona, url, response.status_code)
+        if wanted == 302:
+            assert response["Location"].startswith("/admin/login/")
+        if wanted != 200:
+            body = b"".join(response) if response.streaming else response.content
+            assert b"Signer of A" not in body and b"contact@a.example.org" not in body
+
+
+def test_object_pages(client, world):
+    for persona in EVERYONE:
+        assert_pages(client, world, persona, OBJECT_PAGES)
+
+
+def test_package_pages_and_downloads(client, world_with_packages):
+    for persona in EVERYONE:
+        assert_pages(client, world_with_packages, persona, PACKAGE_PAGES)
+
+
+def test_lists_show_only_the_users_own_organisation(client, world):
+    for persona in EVERYONE:
+        assert_lists(client, world, persona)
+
+
+def assert_lists(client, world, persona):
+    client_for(client, world, persona)
+    own = world.b if persona == "campaigner_b" else world.a
+    other = world.a if persona == "campaigner_b" else world.b
+    for url, permissions in LISTS:
+        response = client.get(url)
+        if persona == "visitor":
+            assert response.status_code == 302, url
+            continue
+        allowed = persona == "operator" or (
+            holds(persona if persona != "campaigner_b" else "campaigner_a", *permissions)
+        )
+        assert response.status_code == (200 if allowed else 403), (persona, url)
+        if persona == "operator" or not allowed:
+            continue
+        html = response.content.decode()
+        assert not any(marker in html for marker in other.markers), (persona, url)
+    if persona != "visitor":
+        html = client.get("/admin/petitions/petition/").content.decode()
+        assert (own.markers[0] in html) == holds_any_view(persona)
+
+
+def holds_any_view(persona):
+    return persona == "operator" or holds(
+        "campaigner_a" if persona == "campaigner_b" else persona, "petitions.view_petition"
+    )
+
+
+def test_operators_only_pages(client, world):
+    for persona in ["operator", *A_STAFF, "campaigner_b"]:
+        client_for(client, world, persona)
+        for url in OPERATORS_ONLY:
+            wanted = 200 if persona == "operator" else 403
+            assert client.get(url).status_code == wanted, (persona, url)
+
+
+def test_operators_see_every_organisation(client, world):
+    client_for(client, world, "operator")
+    html = client.get("/admin/petitions/signature/").content.decode()
+    assert "Signer of A" in html and "Signer of B" in html
+
+
+def test_filter_and_form_choices_offer_only_the_users_organisation(client, world):
+    client_for(client, world, "campaigner_a")
+    changelist = client.get("/admin/petitions/petition/").content.decode()
+    assert "Rights Watchers" in changelist and "Coalition B" not in changelist
+    form = client.get("/admin/petitions/petition/add/").content.decode()
+    assert "Rights Watchers" in form and "Coalition B" not in form
+    endorsement_form = client.get("/admin/letters/endorsement/add/").content.decode()
+    assert "Letter of A" in endorsement_form and "Letter of B" not in endorsement_form
+
+
+def test_another_organisations_id_in_a_form_is_refused_and_changes_nothing(client, world):
+    client_for(client, world, "campaigner_a")
+    before = Endorsement.objects.count()
+    response = client.post(
+        "/admin/letters/endorsement/add/",
+        {"letter": world.b.letter.pk, "name": "Smuggled In", "country": "SY"},
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert Endorsement.objects.count() == before
+    petition_form = client.get("/admin/petitions/petition/add/").content.decode()
+    assert f'value="{world.personas.organisation_b.pk}"' not in petition_form
+
+
+# Bulk actions: (admin changelist, action, object, permission, what it changes)
+
+BULK = [
+    (
+        "/admin/petitions/petition/",
+        "close_selected",
+        "open_petition",
+        ["petitions.change_petition"],
+    ),
+    ("/admin/petitions/petition/", "recount", "closed_petition", ["petitions.change_petition"]),
+    (
+        "/admin/petitions/petition/",
+        "delete_selected",
+        "open_petition",
+        ["petitions.delete_petition"],
+    ),
+    ("/admin/letters/letter/", "close_selected", "letter", ["letters.change_letter"]),
+    ("/admin/letters/endorsement/", "approve_selected", "pending", ["letters.change_endorsement"]),
+    (
+        "/admin/letters/endorsement/",
+        "export_selected",
+        "pending",
+        ["letters.view_endorsement", "letters.export_contacts"],
+    ),
+]
+
+
+def post_action(client, url, action, obj):
+    return client.post(url, {"action": action, "_selected_action": [obj.pk], "index": 0})
+
+
+def snapshot(world):
+    a = world.a
+    return (
+        Petition.objects.get(pk=a.open_petition.pk).state,
+        Petition.objects.filter(pk=a.open_petition.pk).exists(),
+        Endorsement.objects.get(pk=a.pending.pk).status,
+        type(a.letter).objects.get(pk=a.letter.pk).state,
+    )
+
+
+@pytest.mark.parametrize(("url", "action", "target", "permissions"), BULK)
+def test_bulk_actions(client, world, url, action, target, permissions):
+    """Everyone who may not run the action is refused first and nothing changes; then each
+    who may runs it (the first one does it, the others find it done)."""
+    refused = [p for p in EVERYONE if expected_status(p, permissions) != 200]
+    allowed = [p for p in EVERYONE if p not in refused]
+    before = snapshot(world)
+    for persona in refused:
+        client_for(client, world, persona)
+        response = post_action(client, url, action, getattr(world.a, target))
+        wanted = expected_status(persona, permissions)
+        assert response.status_code == wanted, (persona, action, response.status_code)
+        assert snapshot(world) == before, (persona, action)
+        assert b"contact@a.example.org" not in response.content
+    for persona in allowed:
+        client_for(client, world, persona)
+        response = post_action(client, url, action, getattr(world.a, target))
+        assert response.status_code in (200, 302), (persona, action)
+        if action == "export_selected":
+            assert response["Content-Type"].startswith("text/csv")
+            assert "contact@a.example.org" in response.content.decode("utf-8-sig")
+        elif action == "delete_selected":  # Django's confirmation page first
+            assert b'name="post"' in response.content
+    if action in ("close_selected", "approve_selected"):
+        assert snapshot(world) != before
+    if action == "recount":
+        assert AuditEntry.objects.filter(action="petition.recounted").count() == len(allowed)
+
+
+def test_a_posted_id_of_another_organisation_answers_404_among_own_ones(client, world):
+    client_for(client, world, "campaigner_a")
+    response = client.post(
+        "/admin/petitions/petition/",
+        {
+            "action": "close_selected",
+            "_selected_action": [world.a.open_petition.pk, world.b.open_petition.pk],
+            "index": 0,
+        },
+    )
+    assert response.status_code == 404
+    assert Petition.objects.get(pk=world.a.open_petition.pk).state == State.OPEN
+    assert Petition.objects.get(pk=world.b.open_petition.pk).state == State.OPEN
+
+
+def test_a_malformed_posted_id_answers_404(client, world):
+    client_for(client, world, "campaigner_a")
+    for bad in ["x", "1 OR 1=1", "١"]:
+        response = client.post(
+            "/admin/petitions/petition/",
+            {"action": "close_selected", "_selected_action": [bad], "index": 0},
+        )
+        assert response.status_code == 404, bad
+    assert Petition.objects.filter(state=State.CLOSED).count() == 2
+
+
+def test_signatures_cannot_be_deleted_in_the_admin_by_anyone(client, world):
+    client_for(client, world, "operator")
+    signature = world.a.signature
+    shown = world.a.closed_petition.signature_count()
+    assert client.get(f"/admin/petitions/signature/{signature.pk}/delete/").status_code == 403
+    assert (
+        client.post(
+            f"/admin/petitions/signature/{signature.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    response = post_action(client, "/admin/petitions/signature/", "delete_selected", signature)
+    assert response.status_code == 403
+    assert Signature.objects.filter(pk=signature.pk).exists()
+    assert world.a.closed_petition.signature_count() == shown
