@@ -25,6 +25,7 @@ run: $(VENV)/.installed
 	$(BIN)/undersigned collectstatic --noinput -v0
 	$(BIN)/undersigned load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the task worker)"
+	@echo "Back office: http://$(HOST):$(PORT)/admin/  demo logins, one per line (username password organisation role): $(CURDIR)/data/demo-logins.txt"
 	@$(BIN)/undersigned worker --interval 0.5 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/undersigned runserver --noreload $(HOST):$(PORT)

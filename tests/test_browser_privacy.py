@@ -26,7 +26,7 @@ PUBLIC_PATHS = [
 
 def test_public_pages_request_nothing_from_other_hosts(live_server, browser, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    call_command("load_demo", "--no-staff", verbosity=0)
+    call_command("load_demo", verbosity=0)
     # with the proof of work on, so that its widget, worker and challenge are checked too
     Petition.objects.filter(slug="truth-for-syrias-disappeared").update(require_challenge=True)
     token = make_token("signature", Signature.objects.first().pk)

@@ -169,8 +169,8 @@ def test_staff_need_the_delivery_permission(client):
 
 def test_demo_marks_the_closed_petition_delivered(settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    call_command("load_demo", "--no-staff")
-    call_command("load_demo", "--no-staff")  # twice: still one delivery
+    call_command("load_demo")
+    call_command("load_demo")  # twice: still one delivery
     petition = Petition.objects.get(slug="justice-for-syria")
     assert petition.state == State.DELIVERED
     delivery = Delivery.objects.get()

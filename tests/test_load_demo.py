@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from undersigned.organisations.models import Organisation, Target
+from undersigned.petitions.models import Petition
+from undersigned.staff.models import Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +29,44 @@ def test_load_demo_creates_the_seed_organisers_and_targets(data_dir, capsys):
         Target.objects.get(slug="un-secretary-general").name_in("ar")
         == "الأمين العام للأمم المتحدة"
     )
-    password = (data_dir / "staff-password.txt").read_text()
-    assert f"password: {password}" in capsys.readouterr().out
-    staff = get_user_model().objects.get(username="staff")
-    assert staff.is_staff and staff.check_password(password)
+    assert str(data_dir / "demo-logins.txt") in capsys.readouterr().out
+
+
+def logins(data_dir) -> list[list[str]]:
+    return [line.split() for line in (data_dir / "demo-logins.txt").read_text().splitlines()]
+
+
+def test_load_demo_writes_one_login_per_organisation_and_an_operator(data_dir, client):
+    call_command("load_demo")
+    lines = logins(data_dir)
+    assert all(len(fields) == 4 for fields in lines)
+    assert lines[0][0] == "staff" and lines[0][2:] == ["-", "operator"]
+    members = {organisation: (user, role) for user, _pw, organisation, role in lines[1:]}
+    assert set(members) == set(Organisation.objects.values_list("slug", flat=True))
+    assert {role for _user, role in members.values()} == {
+        "campaigner",
+        "data-officer",
+        "organisation-admin",
+    }
+    for username, password, organisation, role in lines:
+        user = get_user_model().objects.get(username=username)
+        assert user.is_staff and user.check_password(password)
+        if organisation != "-":
+            membership = Membership.objects.get(user=user)
+            assert (membership.organisation.slug, membership.role.slug) == (organisation, role)
+    assert get_user_model().objects.get(username="staff").is_superuser
+    assert oct((data_dir / "demo-logins.txt").stat().st_mode & 0o777) == "0o600"
+
+
+def test_each_demo_campaigner_sees_only_its_own_organisations_actions(data_dir, client):
+    call_command("load_demo")
+    for username, password, organisation, _role in logins(data_dir)[1:]:
+        assert client.login(username=username, password=password)
+        shown = client.get("/admin/petitions/petition/").content.decode()
+        for petition in Petition.objects.all():
+            mine = petition.organiser.slug == organisation
+            assert (f">{petition.slug}<" in shown) == mine, (username, petition.slug)
+        client.logout()
 
 
 def test_load_demo_twice_changes_nothing(data_dir, capsys):
@@ -40,11 +76,11 @@ def test_load_demo_twice_changes_nothing(data_dir, capsys):
         Target.objects.count(),
         get_user_model().objects.count(),
     )
-    password = (data_dir / "staff-password.txt").read_text()
+    before = (data_dir / "demo-logins.txt").read_text()
     call_command("load_demo")
     assert (
         Organisation.objects.count(),
         Target.objects.count(),
         get_user_model().objects.count(),
     ) == counts
-    assert (data_dir / "staff-password.txt").read_text() == password
+    assert (data_dir / "demo-logins.txt").read_text() == before
