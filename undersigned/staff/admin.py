@@ -4,12 +4,13 @@ the audit log, each narrowed to the user's organisations."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.audit.models import AuditEntry
 from undersigned.organisations.models import Organisation, Target
 
-from . import members
+from . import access, members
 from .models import Membership, Role
 from .scoping import ScopedAdmin
 
@@ -39,9 +40,17 @@ class TargetAdmin(admin.ModelAdmin):
 class RoleAdmin(admin.ModelAdmin):
     """The ready-made roles, to read (they are defined in roles.py)."""
 
-    list_display = ["name", "description"]
-    fields = ["name", "description", "permissions"]
+    list_display = ["role", "may"]
+    fields = ["role", "may", "permissions"]
     readonly_fields = fields
+
+    @admin.display(description=_("role"))
+    def role(self, role):
+        return str(role)
+
+    @admin.display(description=_("what it may do"))
+    def may(self, role):
+        return gettext(role.description)
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
@@ -110,6 +119,14 @@ class MembershipAdmin(ScopedAdmin):
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user", "organisation", "role"]
     actions = None
+
+    def get_changeform_initial_data(self, request):
+        """The organisation, when the user may add members to one only."""
+        initial = super().get_changeform_initial_data(request)
+        ids = access.organisation_ids(request.user, "staff.add_membership")
+        if ids is not None and len(ids) == 1:
+            initial.setdefault("organisation", next(iter(ids)))
+        return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
