@@ -38,9 +38,7 @@ def main(base: str, out: str, paths: list[str], login: str | None, lang: str) ->
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
         for label, (width, height) in WIDTHS.items():
-            context = browser.new_context(
-                viewport={"width": width, "height": height}, locale=lang
-            )
+            context = browser.new_context(viewport={"width": width, "height": height}, locale=lang)
             page = context.new_page()
             if login:
                 log_in(page, base, login)

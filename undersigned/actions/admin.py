@@ -9,53 +9,49 @@ from undersigned.staff.scoping import ScopedAdmin
 from . import lifecycle
 
 
-def change_states(admin_view, request, queryset, change, done_message) -> None:
-    """Run one lifecycle change on each selected action; say what was done and refused."""
-    done, refused = 0, []
-    for action in queryset:
-        try:
-            change(action, request.user)
-        except lifecycle.TransitionRefused as refusal:
-            refused.append(f"{action}: {refusal}")
-        else:
-            done += 1
-    if done:
-        admin_view.message_user(request, done_message(done))
-    for line in refused:
-        admin_view.message_user(request, line, messages.WARNING)
+def lifecycle_action(name: str, change, description, done_message):
+    """A bulk action that runs one lifecycle change on each selected action and says what
+    was done and what was refused (and why)."""
+
+    def run(modeladmin, request, queryset):
+        done, refused = 0, []
+        for action in queryset:
+            try:
+                change(action, request.user)
+            except lifecycle.TransitionRefused as refusal:
+                refused.append(f"{action}: {refusal}")
+            else:
+                done += 1
+        if done:
+            modeladmin.message_user(request, done_message(done))
+        for line in refused:
+            modeladmin.message_user(request, line, messages.WARNING)
+
+    run.__name__ = name
+    return admin.action(description=description, permissions=["change"])(run)
+
+
+open_selected = lifecycle_action(
+    "open_selected",
+    lifecycle.open_action,
+    _("Open the selected drafts"),
+    lambda n: ngettext("%d action opened.", "%d actions opened.", n) % n,
+)
+close_selected = lifecycle_action(
+    "close_selected",
+    lifecycle.close_action,
+    _("Close the selected actions"),
+    lambda n: ngettext("%d action closed.", "%d actions closed.", n) % n,
+)
+reopen_selected = lifecycle_action(
+    "reopen_selected",
+    lifecycle.reopen_action,
+    _("Reopen the selected closed actions"),
+    lambda n: ngettext("%d action reopened.", "%d actions reopened.", n) % n,
+)
 
 
 class ActionAdmin(ScopedAdmin):
     """Open, close and reopen go through the lifecycle, one action at a time."""
 
-    actions = ["open_selected", "close_selected", "reopen_selected"]
-
-    @admin.action(description=_("Open the selected drafts"), permissions=["change"])
-    def open_selected(self, request, queryset):
-        change_states(
-            self,
-            request,
-            queryset,
-            lifecycle.open_action,
-            lambda n: ngettext("%d action opened.", "%d actions opened.", n) % n,
-        )
-
-    @admin.action(description=_("Close the selected actions"), permissions=["change"])
-    def close_selected(self, request, queryset):
-        change_states(
-            self,
-            request,
-            queryset,
-            lifecycle.close_action,
-            lambda n: ngettext("%d action closed.", "%d actions closed.", n) % n,
-        )
-
-    @admin.action(description=_("Reopen the selected closed actions"), permissions=["change"])
-    def reopen_selected(self, request, queryset):
-        change_states(
-            self,
-            request,
-            queryset,
-            lifecycle.reopen_action,
-            lambda n: ngettext("%d action reopened.", "%d actions reopened.", n) % n,
-        )
+    actions = [open_selected, close_selected, reopen_selected]

@@ -29,7 +29,7 @@ from undersigned.ownership import within
 from undersigned.petitions.models import Signature
 from undersigned.petitions.sharing import CHANNELS
 from undersigned.staff import access as organisation_access
-from undersigned.staff.scoping import ScopedAdmin
+from undersigned.staff.scoping import ReadOnly, ScopedAdmin
 
 from . import access, services
 from .actions import LETTER, PETITION, ActionRef
@@ -51,7 +51,7 @@ def staff_page(admin_site, request, template: str, title: str, context: dict):
     return TemplateResponse(request, template, context)
 
 
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ReadOnly, admin.ModelAdmin):
     """The list of actions of one kind; each row leads to the action's delivery overview."""
 
     kind = PETITION
@@ -59,15 +59,6 @@ class ActionAdmin(admin.ModelAdmin):
     list_display_links = ["__str__"]
     search_fields = ["slug"]
     list_per_page = 50
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         if obj is None:
@@ -362,19 +353,10 @@ class LetterActionAdmin(ActionAdmin):
 
 
 @admin.register(Package)
-class PackageAdmin(ScopedAdmin):
+class PackageAdmin(ReadOnly, ScopedAdmin):
     list_display = ["__str__", "status", "rows", "requested_by", "created_at"]
     list_filter = ["status", "kind"]
     list_select_related = ["petition", "letter", "requested_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request):
         return {}

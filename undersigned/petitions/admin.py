@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.actions.admin import ActionAdmin
-from undersigned.staff.scoping import ScopedAdmin, ScopedInline
+from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
 
 from . import retention, services
 from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
@@ -76,7 +76,7 @@ class PetitionAdmin(ActionAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ScopedAdmin):
+class SignatureAdmin(ReadOnly, ScopedAdmin):
     """Read only. Signatures leave the count only through an invalidation batch or an
     erasure, both audited: never by deleting a row here."""
 
@@ -86,12 +86,3 @@ class SignatureAdmin(ScopedAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in Signature._meta.fields]
     show_full_result_count = False  # no COUNT(*) over a million rows on every page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,7 +12,7 @@ from undersigned.organisations.models import Organisation, Target
 
 from . import access, members
 from .models import Membership, Role
-from .scoping import ScopedAdmin
+from .scoping import ReadOnly, ScopedAdmin
 
 
 @admin.register(Organisation)
@@ -37,7 +37,7 @@ class TargetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(ReadOnly, admin.ModelAdmin):
     """The ready-made roles, to read (they are defined in roles.py)."""
 
     list_display = ["role", "may"]
@@ -54,15 +54,6 @@ class RoleAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class NewMemberForm(forms.ModelForm):
@@ -186,7 +177,7 @@ LAST_ADMIN = _("An organisation keeps at least one organisation admin: make anot
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ScopedAdmin):
+class AuditEntryAdmin(ReadOnly, ScopedAdmin):
     """Each organisation's staff read the entries about its own objects; operators read
     every entry, site-wide ones included."""
 
@@ -194,12 +185,3 @@ class AuditEntryAdmin(ScopedAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_repr", "object_id"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

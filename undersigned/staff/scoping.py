@@ -103,11 +103,13 @@ class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
         be allowed on each of them (Django checks the permission in general only)."""
         names = request.POST.getlist("action")
         try:
-            index = int(request.POST.get("index", 0))
-            action = self.get_action(names[index]) if index < len(names) else None
+            chosen_name = names[int(request.POST.get("index", 0))]
         except (ValueError, IndexError):
-            action = None
-        if action is None:
+            chosen_name = None
+        # every action this admin has, before Django filters them by permission in general
+        actions = {name: func for func, name, _label in self._get_base_actions()}
+        func = actions.get(chosen_name)
+        if func is None:
             return  # Django answers "no action selected"; nothing runs
         if request.POST.get("select_across") == "1":
             chosen = queryset
@@ -118,7 +120,7 @@ class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
             chosen = queryset.filter(pk__in=ids)
             if chosen.count() != len(ids):
                 raise Http404
-        for verb in getattr(action[0], "allowed_permissions", ()):
+        for verb in getattr(func, "allowed_permissions", ()):
             if not all(self.has_permission_for(request, verb, obj) for obj in chosen):
                 raise PermissionDenied
 
@@ -126,6 +128,19 @@ class ScopedAdmin(ScopedPermissions, admin.ModelAdmin):
         if verb == "add":
             return self.may(request, "add", obj)
         return getattr(self, f"has_{verb}_permission")(request, obj)
+
+
+class ReadOnly:
+    """Mix into an admin whose rows nobody adds, changes or deletes there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ScopedInline(ScopedPermissions):

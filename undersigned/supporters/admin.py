@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
-from undersigned.staff.scoping import ScopedAdmin
+from undersigned.staff.scoping import ReadOnly, ScopedAdmin
 
 from . import abuse, access, services
 from .forms import BatchForm, InvalidateForm, WindowForm
@@ -46,7 +46,9 @@ def petition_title(petition) -> str:
 
 
 @admin.register(InvalidationBatch)
-class InvalidationBatchAdmin(ScopedAdmin):
+class InvalidationBatchAdmin(ReadOnly, ScopedAdmin):
+    """Read only: batches are made and restored from the review page, and kept as evidence."""
+
     list_display = ["created_at", "petition", "dimension", "value", "size", "created_by", "state"]
     list_filter = ["dimension", "petition"]
     list_select_related = ["petition", "created_by"]
@@ -65,15 +67,6 @@ class InvalidationBatchAdmin(ScopedAdmin):
         "pending_ids",
         "review",
     ]
-
-    def has_add_permission(self, request):
-        return False  # batches are made from the review page
-
-    def has_change_permission(self, request, obj=None):
-        return False  # restored from the review page
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # evidence: restore a batch instead
 
     @admin.display(description=gettext_lazy("signatures"))
     def size(self, batch):
