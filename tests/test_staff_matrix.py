@@ -322,3 +322,18 @@ def test_signatures_cannot_be_deleted_in_the_admin_by_anyone(client, world):
     assert response.status_code == 403
     assert Signature.objects.filter(pk=signature.pk).exists()
     assert world.a.closed_petition.signature_count() == shown
+
+
+def test_a_draft_is_previewed_only_by_its_own_organisations_staff(client, world):
+    from .factories import make_petition
+
+    make_petition("a-draft", state=State.DRAFT, organiser=world.personas.organisation_a)
+    for persona, wanted in [
+        ("visitor", 404),
+        ("campaigner_b", 404),
+        ("viewer_a", 200),
+        ("campaigner_a", 200),
+        ("operator", 200),
+    ]:
+        client_for(client, world, persona)
+        assert client.get("/en/petitions/a-draft/").status_code == wanted, persona

@@ -15,6 +15,7 @@ from undersigned.pages.actions import list_actions
 from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.limits import over_limit
+from undersigned.staff import access
 
 from . import pagecache, sharing
 from .consent import opt_in_text
@@ -27,12 +28,13 @@ RECENT_SIGNERS = 10
 
 
 def get_public_petition(request, slug: str) -> Petition:
-    """A petition visitors may see; staff also see drafts, as a preview."""
+    """A petition visitors may see; its own organisation's staff also see it as a draft,
+    as a preview (another organisation's staff get 404, like everyone)."""
     petition = get_object_or_404(
         Petition.objects.select_related("organiser").prefetch_related("texts", "targets"), slug=slug
     )
     not_public = petition.public_state == "draft" or petition.opens_at > timezone.now()
-    if not_public and not request.user.is_staff:
+    if not_public and not access.may(request.user, "petitions.view_petition", petition):
         raise Http404
     return petition
 
