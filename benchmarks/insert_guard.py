@@ -39,7 +39,9 @@ def rows(petition, start, count, fields, connection):
             status="pending",
         )
         signature.fill_derived_fields()
-        prepared.append([f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields])
+        prepared.append(
+            [f.get_db_prep_save(f.pre_save(signature, True), connection) for f in fields]
+        )
     return prepared
 
 

@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "undersigned.staff.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "undersigned.pages.middleware.DatabaseUnavailableMiddleware",
@@ -120,6 +121,13 @@ TEMPLATES = [
 # A staff account's permissions come from its roles in its organisations (see
 # undersigned/staff/access.py), never from permissions ticked on the account.
 AUTHENTICATION_BACKENDS = ["undersigned.staff.backends.MembershipBackend"]
+
+# Staff sign-ins and sessions (undersigned/staff/logins.py, sessions.py)
+LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
+LOGIN_WAIT_SECONDS = env_int("LOGIN_WAIT_SECONDS", 60)
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 10)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

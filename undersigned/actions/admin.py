@@ -35,19 +35,21 @@ open_selected = lifecycle_action(
     "open_selected",
     lifecycle.open_action,
     _("Open the selected drafts"),
-    lambda n: ngettext("%d action opened.", "%d actions opened.", n) % n,
+    lambda n: ngettext("%(count)s action opened.", "%(count)s actions opened.", n) % {"count": n},
 )
 close_selected = lifecycle_action(
     "close_selected",
     lifecycle.close_action,
     _("Close the selected actions"),
-    lambda n: ngettext("%d action closed.", "%d actions closed.", n) % n,
+    lambda n: ngettext("%(count)s action closed.", "%(count)s actions closed.", n) % {"count": n},
 )
 reopen_selected = lifecycle_action(
     "reopen_selected",
     lifecycle.reopen_action,
     _("Reopen the selected closed actions"),
-    lambda n: ngettext("%d action reopened.", "%d actions reopened.", n) % n,
+    lambda n: (
+        ngettext("%(count)s action reopened.", "%(count)s actions reopened.", n) % {"count": n}
+    ),
 )
 
 

@@ -8,7 +8,15 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff and roles")
 
     def ready(self):
+        from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_in
+
+        from .forms import ThrottledLoginForm
+        from .sessions import signed_in
+
         post_migrate.connect(keep_roles_in_step, sender=self, dispatch_uid="sync-roles")
+        user_logged_in.connect(signed_in, dispatch_uid="staff-signed-in")
+        admin.site.login_form = ThrottledLoginForm
 
 
 def keep_roles_in_step(sender, using="default", apps=None, **kwargs):

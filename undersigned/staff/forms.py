@@ -1,0 +1,40 @@
+from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.utils.translation import ngettext
+
+from undersigned.audit.models import record
+from undersigned.protection.clients import ip_hash
+
+from . import logins
+
+
+class ThrottledLoginForm(AdminAuthenticationForm):
+    """The back office's sign-in: refused with the wait while the account or the client
+    is locked (even with the right password); each failure counted and on the record."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        wait = logins.wait_seconds(self.request, username)
+        if wait:
+            raise forms.ValidationError(refusal(wait), code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            failures = logins.record_failure(self.request, username)
+            record(
+                None,
+                "sign_in.failed",
+                username=username[:150],
+                client=ip_hash(self.request),
+                failures=failures,
+            )
+            raise
+
+
+def refusal(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return ngettext(
+        "Too many failed sign-ins. Try again in %(minutes)s minute.",
+        "Too many failed sign-ins. Try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
