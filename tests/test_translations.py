@@ -12,7 +12,7 @@ PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[sd]")
 def entries(path: Path):
     """(msgid and its plural, [msgstr forms], fuzzy) of a .po file, read plainly."""
     current, key = {}, None
-    for line in path.read_text().splitlines() + [""]:
+    for line in [*path.read_text().splitlines(), ""]:
         if not line.strip():
             if current.get("msgid"):
                 forms = [v for k, v in sorted(current.items()) if k.startswith("msgstr")]
@@ -53,8 +53,10 @@ def test_translations_keep_their_placeholders():
                 got_positional, got_named = placeholders(form)
                 # the plural's English carries each positional placeholder once
                 expected = len(positional) // 2 if plural else len(positional)
-                if len(got_positional) != expected or not got_named <= named:
-                    wrong.append((path.parent.parent.parent.parent.name, msgid, form))
-                elif not plural and got_named != named:
+                if (
+                    len(got_positional) != expected
+                    or not got_named <= named
+                    or (not plural and got_named != named)
+                ):
                     wrong.append((path.parent.parent.parent.parent.name, msgid, form))
     assert wrong == []
