@@ -27,6 +27,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A locked or unreachable database fails within this many seconds (the signer then sees the
+# "try again" page with their input) instead of holding every request for long.
+DATABASE_TIMEOUT = env_int("DATABASE_TIMEOUT", 3)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -34,12 +37,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # so concurrent signers wait their turn instead of failing with "database is locked".
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_TIMEOUT,
     }
     # Tests use a file, not memory: live-server threads then get connections of their own,
     # as real server processes do, and a test can close and reopen the connection.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-undersigned.sqlite3")}
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+else:  # PostgreSQL; options given in DATABASE_URL's query string win
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": max(DATABASE_TIMEOUT, 2),  # libpq's minimum is 2 seconds
+        "options": f"-c lock_timeout={DATABASE_TIMEOUT * 1000}",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 SECRET_KEY = required_secret("SECRET_KEY", EMBEDDED, DATA_DIR)
 # Email and contact fields are encrypted with these Fernet keys (newest first; older ones
