@@ -155,7 +155,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Django's RedisCache, answering as an empty cache while Redis is down or slow
+            "BACKEND": "undersigned.pages.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "RETRY_SECONDS": 5,  # then leave it alone this long before trying again
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

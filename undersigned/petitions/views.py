@@ -58,7 +58,11 @@ def detail(request, slug):
     pagecache.store(
         petition, render_petition(request, petition, form, extra=holes).content.decode()
     )
-    return pagecache.serve(request, slug, source)
+    served = pagecache.serve(request, slug, source)
+    if served is None:  # the cache is away: this visitor gets the page rendered for them
+        form = signature_form(petition, initial={"source": source})
+        return render_petition(request, petition, form)
+    return served
 
 
 def sign(request, slug):
