@@ -7,7 +7,7 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.config import env_bool, env_int, env_list, env_str, required_secret
+from undersigned.config import env_bool, env_int, env_list, env_rate, env_str, required_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "data")
@@ -221,20 +221,24 @@ MY_DATA_LINK_DAYS = env_int("MY_DATA_LINK_DAYS", 30)
 # Rate limits, per scope, per client-address hash and per email digest ("N/s|m|h|d").
 RATELIMIT_ENABLE = env_str("RATE_LIMITS", "on").lower() != "off"
 RATELIMIT_FAIL_OPEN = True  # a cache outage must not stop people from signing
+# "burst": past it, a client address needs a solved proof of work for each further request
+# in the window, so one machine cannot send a thousand confirmation emails an hour.
 RATE_LIMITS = {
     "sign": {
-        "ip": env_str("RATE_LIMIT_SIGN_IP", "1000/h"),
-        "email": env_str("RATE_LIMIT_SIGN_EMAIL", "10/h"),
+        "ip": env_rate("RATE_LIMIT_SIGN_IP", "1000/h"),
+        "burst": env_rate("RATE_LIMIT_SIGN_BURST", "10/10m"),
+        "email": env_rate("RATE_LIMIT_SIGN_EMAIL", "10/h"),
     },
     "endorse": {
-        "ip": env_str("RATE_LIMIT_ENDORSE_IP", "100/h"),
-        "email": env_str("RATE_LIMIT_ENDORSE_EMAIL", "10/h"),
+        "ip": env_rate("RATE_LIMIT_ENDORSE_IP", "100/h"),
+        "burst": env_rate("RATE_LIMIT_ENDORSE_BURST", "10/10m"),
+        "email": env_rate("RATE_LIMIT_ENDORSE_EMAIL", "10/h"),
     },
-    "confirm": {"ip": env_str("RATE_LIMIT_CONFIRM_IP", "600/h")},
-    "api": {"ip": env_str("RATE_LIMIT_API_IP", "1200/m")},
+    "confirm": {"ip": env_rate("RATE_LIMIT_CONFIRM_IP", "600/h")},
+    "api": {"ip": env_rate("RATE_LIMIT_API_IP", "1200/m")},
     "my_data": {
-        "ip": env_str("RATE_LIMIT_MY_DATA_IP", "120/h"),
-        "email": env_str("RATE_LIMIT_MY_DATA_EMAIL", "5/h"),
+        "ip": env_rate("RATE_LIMIT_MY_DATA_IP", "120/h"),
+        "email": env_rate("RATE_LIMIT_MY_DATA_EMAIL", "5/h"),
     },
 }
 if not REDIS_URL:
