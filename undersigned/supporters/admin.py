@@ -126,6 +126,8 @@ class InvalidationBatchAdmin(admin.ModelAdmin):
             "may_invalidate": access.may(request.user, access.INVALIDATE),
             "may_restore": access.may(request.user, access.RESTORE),
             "count": petition.signature_count(),
+            # across every petition: for operators only, who see every organisation's
+            "busiest": abuse.busiest_last_hour() if request.user.is_superuser else None,
         }
         title = _("Abuse review: %(title)s") % {"title": petition_title(petition)}
         return staff_page(self.admin_site, request, "supporters/admin/review.html", title, context)
