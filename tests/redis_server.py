@@ -21,6 +21,17 @@ class RedisServer:
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def caches(self, retry_seconds: float = 5) -> dict:
+        """CACHES as production sets them with REDIS_URL, pointed at this server."""
+        return {
+            "default": {
+                "BACKEND": "undersigned.pages.cache.ForgivingRedisCache",
+                "LOCATION": self.url,
+                "RETRY_SECONDS": retry_seconds,
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        }
+
     def client(self) -> redis.Redis:
         return redis.Redis(port=self.port, socket_timeout=2)
 

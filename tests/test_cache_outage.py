@@ -22,14 +22,7 @@ RETRY_SECONDS = 0.2
 def redis_cache(settings, tmp_path):
     server = RedisServer(tmp_path)
     server.start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "undersigned.pages.cache.ForgivingRedisCache",
-            "LOCATION": server.url,
-            "RETRY_SECONDS": RETRY_SECONDS,
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
-        }
-    }
+    settings.CACHES = server.caches(retry_seconds=RETRY_SECONDS)
     yield server
     if server.process.poll() is None:
         server.resume()

@@ -100,12 +100,7 @@ def test_the_burst_is_shared_by_app_servers_through_redis(settings, tmp_path):
     server = RedisServer(tmp_path)
     server.start()
     try:
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "undersigned.pages.cache.ForgivingRedisCache",
-                "LOCATION": server.url,
-            }
-        }
+        settings.CACHES = server.caches()
         make_petition(double_opt_in=False)
         results = {}
 
