@@ -117,3 +117,13 @@ def test_the_burst_is_shared_by_app_servers_through_redis(settings, tmp_path):
         assert server.keys(), "the counts live in Redis, where every app server reads them"
     finally:
         server.kill()
+
+
+def test_the_429_page_speaks_arabic_too(client):
+    make_petition(double_opt_in=False)
+    arabic = "/ar/petitions/free-the-detained/"
+    for n in range(BURST):
+        client.post(arabic, signer(email=f"signer{n}@example.org"))
+    refused = client.post(arabic, signer(email="late@example.org"))
+    assert refused.status_code == 429
+    assert "وصلت توقيعات كثيرة من اتصالك قبل قليل" in refused.content.decode()
