@@ -24,8 +24,7 @@ def _forgiving(name: str, fallback):
 
     def call(self, *args, **kwargs):
         key = tuple(self._servers)
-        default = kwargs.get("default", args[1] if name == "get" and len(args) > 1 else None)
-        missing = default if name == "get" else fallback
+        missing = args[1] if name == "get" else fallback  # the backend calls get(key, default)
         if time.monotonic() < _down_until.get(key, 0):
             return missing
         try:
