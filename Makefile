@@ -19,14 +19,17 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-## run: install, migrate SQLite, load demo content, serve on http://127.0.0.1:8000/ with a task worker
+## run: install, migrate SQLite, load demo content, serve on http://127.0.0.1:8000/ with a task worker (restarted if it exits)
 run: $(VENV)/.installed
 	$(BIN)/undersigned migrate --noinput -v0
 	$(BIN)/undersigned collectstatic --noinput -v0
 	$(BIN)/undersigned load_demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the task worker)"
 	@echo "Back office: http://$(HOST):$(PORT)/admin/  demo logins, one per line (username password organisation role): $(CURDIR)/data/demo-logins.txt"
-	@$(BIN)/undersigned worker --interval 0.5 & worker=$$!; \
+	@( trap 'kill $$task 2>/dev/null; exit 0' TERM; \
+	   while :; do $(BIN)/undersigned worker --interval 0.5 & task=$$!; wait $$task && break; \
+	     echo "make run: the task worker stopped (exit $$?); starting it again in 2 s" >&2; \
+	     sleep 2; done ) & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/undersigned runserver --noreload $(HOST):$(PORT)
 

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 CLIENTS = 50
 SIGNATURES = 1000
+RETRIES = 20
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -50,7 +51,14 @@ def signing_client(base_url: str, path: str):
         except urllib.error.HTTPError as answer:
             return answer.code
 
-    return sign
+    def sign_until_thanked(number: int) -> list[int]:
+        """As a person does: on "try again" (503, nothing kept), send it again."""
+        answers = [sign(number)]
+        while answers[-1] == 503 and len(answers) < RETRIES:
+            answers.append(sign(number))
+        return answers
+
+    return sign_until_thanked
 
 
 def test_a_thousand_signatures_from_fifty_concurrent_clients(live_server, settings):
@@ -66,9 +74,12 @@ def test_a_thousand_signatures_from_fifty_concurrent_clients(live_server, settin
         return [sign(index * 100_000 + n) for n in range(SIGNATURES // CLIENTS)]
 
     with ThreadPoolExecutor(CLIENTS) as pool:
-        statuses = [status for result in pool.map(run_client, range(CLIENTS)) for status in result]
+        answers = [answer for result in pool.map(run_client, range(CLIENTS)) for answer in result]
 
-    assert statuses.count(302) == SIGNATURES, {s: statuses.count(s) for s in set(statuses)}
+    # On a loaded machine SQLite may make a signer wait past DATABASE_TIMEOUT: they see
+    # 503 with nothing kept and send again. Every signer ends thanked, each exactly once.
+    assert [attempts[-1] for attempts in answers] == [302] * SIGNATURES
+    assert {status for attempts in answers for status in attempts} <= {302, 503}
     assert Signature.objects.filter(petition=petition).count() == SIGNATURES
     # each signature is its own email's outbox; the worker's dispatcher queues them
     assert Signature.objects.filter(email_due=True).count() == SIGNATURES

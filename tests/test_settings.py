@@ -73,3 +73,15 @@ def test_a_malformed_boolean_is_refused_with_its_name(tmp_path, value):
     result = run_manage(["check"], {"DEBUG": value}, tmp_path)
     assert result.returncode != 0
     assert "DEBUG must be one of" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["ten per minute", "10", "10/10x", "-1/h"])
+def test_a_malformed_rate_limit_is_refused_with_its_name(tmp_path, value):
+    result = run_manage(["check"], {"RATE_LIMIT_SIGN_BURST": value}, tmp_path)
+    assert result.returncode != 0
+    assert "RATE_LIMIT_SIGN_BURST must look like 10/h or 10/10m" in result.stderr
+
+
+def test_a_rate_limit_in_minutes_is_accepted(tmp_path):
+    result = run_manage(["check"], {"RATE_LIMIT_SIGN_BURST": "20/15m"}, tmp_path)
+    assert result.returncode == 0, result.stderr

@@ -1,6 +1,7 @@
 """Typed helpers that read configuration from the environment (the only source of it)."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -34,6 +35,17 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from error
+
+
+RATE = re.compile(r"[0-9]+/[0-9]*[smhd]")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as "10/10m" (N per [multiple of] second, minute, hour or day)."""
+    value = env_str(name, default)
+    if not RATE.fullmatch(value):
+        raise ImproperlyConfigured(f"{name} must look like 10/h or 10/10m, not {value!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

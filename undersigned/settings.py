@@ -7,7 +7,7 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.config import env_bool, env_int, env_list, env_str, required_secret
+from undersigned.config import env_bool, env_int, env_list, env_rate, env_str, required_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "data")
@@ -27,6 +27,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A locked or unreachable database fails within this many seconds (the signer then sees the
+# "try again" page with their input) instead of holding every request for long.
+DATABASE_TIMEOUT = env_int("DATABASE_TIMEOUT", 3)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
@@ -34,12 +37,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # so concurrent signers wait their turn instead of failing with "database is locked".
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_TIMEOUT,
     }
     # Tests use a file, not memory: live-server threads then get connections of their own,
     # as real server processes do, and a test can close and reopen the connection.
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-undersigned.sqlite3")}
     DATA_DIR.mkdir(parents=True, exist_ok=True)
+else:  # PostgreSQL; options given in DATABASE_URL's query string win
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": max(DATABASE_TIMEOUT, 2),  # libpq's minimum is 2 seconds
+        "options": f"-c lock_timeout={DATABASE_TIMEOUT * 1000}",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 
 SECRET_KEY = required_secret("SECRET_KEY", EMBEDDED, DATA_DIR)
 # Email and contact fields are encrypted with these Fernet keys (newest first; older ones
@@ -160,7 +169,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            # Django's RedisCache, answering as an empty cache while Redis is down or slow
+            "BACKEND": "undersigned.pages.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "RETRY_SECONDS": 5,  # then leave it alone this long before trying again
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -220,20 +235,24 @@ MY_DATA_LINK_DAYS = env_int("MY_DATA_LINK_DAYS", 30)
 # Rate limits, per scope, per client-address hash and per email digest ("N/s|m|h|d").
 RATELIMIT_ENABLE = env_str("RATE_LIMITS", "on").lower() != "off"
 RATELIMIT_FAIL_OPEN = True  # a cache outage must not stop people from signing
+# "burst": past it, a client address needs a solved proof of work for each further request
+# in the window, so one machine cannot send a thousand confirmation emails an hour.
 RATE_LIMITS = {
     "sign": {
-        "ip": env_str("RATE_LIMIT_SIGN_IP", "1000/h"),
-        "email": env_str("RATE_LIMIT_SIGN_EMAIL", "10/h"),
+        "ip": env_rate("RATE_LIMIT_SIGN_IP", "1000/h"),
+        "burst": env_rate("RATE_LIMIT_SIGN_BURST", "10/10m"),
+        "email": env_rate("RATE_LIMIT_SIGN_EMAIL", "10/h"),
     },
     "endorse": {
-        "ip": env_str("RATE_LIMIT_ENDORSE_IP", "100/h"),
-        "email": env_str("RATE_LIMIT_ENDORSE_EMAIL", "10/h"),
+        "ip": env_rate("RATE_LIMIT_ENDORSE_IP", "100/h"),
+        "burst": env_rate("RATE_LIMIT_ENDORSE_BURST", "10/10m"),
+        "email": env_rate("RATE_LIMIT_ENDORSE_EMAIL", "10/h"),
     },
-    "confirm": {"ip": env_str("RATE_LIMIT_CONFIRM_IP", "600/h")},
-    "api": {"ip": env_str("RATE_LIMIT_API_IP", "1200/m")},
+    "confirm": {"ip": env_rate("RATE_LIMIT_CONFIRM_IP", "600/h")},
+    "api": {"ip": env_rate("RATE_LIMIT_API_IP", "1200/m")},
     "my_data": {
-        "ip": env_str("RATE_LIMIT_MY_DATA_IP", "120/h"),
-        "email": env_str("RATE_LIMIT_MY_DATA_EMAIL", "5/h"),
+        "ip": env_rate("RATE_LIMIT_MY_DATA_IP", "120/h"),
+        "email": env_rate("RATE_LIMIT_MY_DATA_EMAIL", "5/h"),
     },
 }
 if not REDIS_URL:

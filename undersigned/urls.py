@@ -4,12 +4,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from undersigned.workers.views import healthz
+
 admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} staff"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("undersigned.api.urls")),
     path("pow/", include("undersigned.protection.urls")),
+    path("healthz", healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,12 +1,14 @@
 import logging
+import math
 
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
-from undersigned.protection.limits import over_limit
+from undersigned.protection.limits import burst_wait, over_limit
 
 from . import services
 from .forms import EndorsementForm, ListFilterForm
@@ -78,6 +80,8 @@ def endorse_post(request, slug):
         if form.is_valid():
             if form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
                 return redirect("letters:thanks", slug=letter.slug)
+            if (wait := burst_wait(request, "endorse")) and not pow.proof(request)():
+                return endorse_refused(request, slug, status=429, wait=wait, challenge=True)
             try:
                 services.endorse_letter(
                     letter, form.details(), request.LANGUAGE_CODE, ip_hash=ip_hash(request)
@@ -94,11 +98,18 @@ def endorse_post(request, slug):
         return endorse_refused(request, slug, status=503)
 
 
-def endorse_refused(request, slug: str, status: int):
-    """429 (too many requests) or 503 (database trouble): say so, keep what was typed."""
-    context = {"form": EndorsementForm.keeping(request.POST), "slug": slug, "status": status}
+def endorse_refused(request, slug: str, status: int, wait=600, challenge=False):
+    """429 (too many requests) or 503 (database trouble): say so, keep what was typed. Past
+    the burst (`wait` seconds left) the page offers the puzzle that lets one more through."""
+    context = {
+        "form": EndorsementForm.keeping(request.POST),
+        "slug": slug,
+        "status": status,
+        "minutes": math.ceil(wait / 60),
+        "challenge": challenge,
+    }
     response = render(request, "letters/endorse_refused.html", context, status=status)
-    response["Retry-After"] = "30" if status == 503 else "600"
+    response["Retry-After"] = "30" if status == 503 else str(wait)
     return response
 
 

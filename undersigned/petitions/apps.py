@@ -12,8 +12,8 @@ class PetitionsConfig(AppConfig):
 
         from .confirmation import SignatureConfirmation
         from .models import Petition
-        from .outbox import queue_due_emails
+        from .outbox import due_emails, queue_due_emails
 
         actions.register(Petition.objects.public_cards)
         confirmations.register("signature", SignatureConfirmation())
-        outboxes.register(queue_due_emails)
+        outboxes.register(queue_due_emails, due=due_emails)

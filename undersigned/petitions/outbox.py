@@ -7,7 +7,10 @@ when its task is queued, so every signature gets its email once. Each task sends
 EMAILS_PER_TASK emails over one connection to the mail server.
 """
 
+from datetime import datetime
+
 from django.db import transaction
+from django.db.models import Count, Min
 
 from . import tasks
 from .models import Signature
@@ -31,3 +34,9 @@ def queue_due_emails() -> int:
             tasks.send_first_emails.enqueue(ids[start : start + EMAILS_PER_TASK])
         Signature.objects.filter(pk__in=[pk for pk, _status in due]).update(email_due=False)
     return len(due)
+
+
+def due_emails() -> tuple[int, datetime | None]:
+    """How many signatures still owe their first email, and since when (health page)."""
+    found = Signature.objects.filter(email_due=True).aggregate(n=Count("pk"), at=Min("created_at"))
+    return found["n"], found["at"]

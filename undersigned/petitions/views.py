@@ -1,5 +1,6 @@
 import functools
 import logging
+import math
 
 from django.db import DatabaseError
 from django.db.models import F
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.pages.actions import list_actions
 from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
-from undersigned.protection.limits import over_limit
+from undersigned.protection.limits import burst_wait, over_limit
 from undersigned.staff import access
 
 from . import pagecache, sharing
@@ -60,7 +61,11 @@ def detail(request, slug):
     pagecache.store(
         petition, render_petition(request, petition, form, extra=holes).content.decode()
     )
-    return pagecache.serve(request, slug, source)
+    served = pagecache.serve(request, slug, source)
+    if served is None:  # the cache is away: this visitor gets the page rendered for them
+        form = signature_form(petition, initial={"source": source})
+        return render_petition(request, petition, form)
+    return served
 
 
 def sign(request, slug):
@@ -77,7 +82,10 @@ def sign(request, slug):
         if not form.is_valid():
             return render_petition(request, petition, form, status=400)
         if not form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
-            unproven = petition.require_challenge and not pow.solved(request.POST.get("altcha"))
+            proven = pow.proof(request)
+            if (wait := burst_wait(request, "sign")) and not proven():
+                return sign_refused(request, form, slug, status=429, wait=wait, challenge=True)
+            unproven = petition.require_challenge and not proven()
             sign_petition(
                 petition,
                 language=get_language(),
@@ -102,12 +110,19 @@ def thanks_path(language: str, slug: str) -> str:
         return reverse("petitions:thanks", args=[slug])
 
 
-def sign_refused(request, form, slug, status):
-    """503 (database trouble) or 429 (rate limit): say so, keep what was typed."""
+def sign_refused(request, form, slug, status, wait=600, challenge=False):
+    """503 (database trouble) or 429 (rate limit): say so, keep what was typed. Past the
+    burst (`wait` seconds left) the page offers the puzzle that lets one more through."""
     form = form or SignatureForm(request.POST, opt_in_label="")
-    context = {"form": form, "slug": slug, "status": status}
+    context = {
+        "form": form,
+        "slug": slug,
+        "status": status,
+        "minutes": math.ceil(wait / 60),
+        "challenge": challenge,
+    }
     response = render(request, "petitions/sign_failed.html", context, status=status)
-    response["Retry-After"] = "30" if status == 503 else "600"
+    response["Retry-After"] = "30" if status == 503 else str(wait)
     return response
 
 

@@ -5,7 +5,7 @@ import logging
 from functools import partial
 
 from django.conf import settings
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from undersigned.protection.crypto import email_digest
 
@@ -39,3 +39,19 @@ def over_limit(request, scope: str, by_email: bool = False, email_field: str = "
     except Exception:  # the cache is down: keep accepting signatures rather than lose them
         logger.exception("Rate limit check failed; letting the request through")
         return False
+
+
+def burst_wait(request, scope: str) -> int:
+    """Count this request against the client address's short burst for `scope` (e.g. 10
+    signatures in 10 minutes); past it, the seconds until the window ends, else 0."""
+    rate = settings.RATE_LIMITS.get(scope, {}).get("burst")
+    if not rate:
+        return 0
+    try:
+        usage = get_usage(request, group=f"{scope}:burst", key=_by_ip, rate=rate, increment=True)
+    except Exception:  # the cache is down: keep accepting rather than lose people
+        logger.exception("Burst check failed; letting the request through")
+        return 0
+    if usage is None or not usage["should_limit"]:
+        return 0
+    return max(usage["time_left"], 1)

@@ -5,6 +5,8 @@ person a second and a bot farm real computing. No third party is involved. A bro
 without JavaScript sends no solution: its signature then needs email confirmation.
 """
 
+import functools
+from collections.abc import Callable
 from datetime import timedelta
 
 from altcha import ChallengeOptionsV1, create_challenge_v1, verify_solution_v1
@@ -44,3 +46,8 @@ def solved(payload: str | None) -> bool:
         return False
     used = f"altcha-used:{keyed_digest('altcha-used', payload)}"
     return cache.add(used, 1, CHALLENGE_MINUTES * 60 + 60)
+
+
+def proof(request) -> Callable[[], bool]:
+    """Whether the request carries a solved puzzle: checked (and so used up) at most once."""
+    return functools.cache(lambda: solved(request.POST.get("altcha")))

@@ -106,3 +106,43 @@ def label(petition: Petition, dimension: str, value: str, since, until) -> str:
         sample = in_window(petition, since, until).filter(email_domain=value).only("email").first()
         return sample.email.rpartition("@")[2] if sample and sample.email else value
     return value
+
+
+@dataclass
+class Busiest:
+    """Across every petition the reader may review, in the last hour: who (by address hash) and which email
+    domains sent most, to spot a flood that spreads itself over several actions."""
+
+    since: datetime
+    addresses: list[tuple[str, int]]
+    domains: list[tuple[str, int]]
+
+
+def busiest_last_hour(signatures=None, now: datetime | None = None) -> Busiest:
+    """`signatures`: the ones the reader may review (their organisations'); all of them
+    for an operator."""
+    since = (now or timezone.now()) - timedelta(hours=1)
+    signatures = Signature.objects.all() if signatures is None else signatures
+    recent = signatures.filter(  # the (status, created_at) index finds them
+        status__in=[Signature.Status.PENDING, Signature.Status.CONFIRMED], created_at__gte=since
+    )
+
+    def top(dimension: str) -> list[tuple[str, int]]:
+        rows = (
+            recent.exclude(**{dimension: ""})
+            .values_list(dimension)
+            .annotate(total=Count("pk"))
+            .order_by("-total", dimension)[:TOP]
+        )
+        return list(rows)
+
+    addresses = [(value[:12], total) for value, total in top("ip_hash")]
+    domains = [(domain_label(recent, value), total) for value, total in top("email_domain")]
+    return Busiest(since, addresses, domains)
+
+
+def domain_label(signatures, value: str) -> str:
+    if not value.startswith("#"):  # a big shared provider, stored as it is
+        return value
+    sample = signatures.filter(email_domain=value).only("email").first()
+    return sample.email.rpartition("@")[2] if sample and sample.email else value

@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_bidi, gettext_lazy
 from django.utils.translation import gettext as _
 
+from undersigned.petitions.models import Signature
+from undersigned.staff import access as staff_access
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin
 
 from . import abuse, access, services
@@ -124,6 +126,10 @@ class InvalidationBatchAdmin(ReadOnly, ScopedAdmin):
             "may_invalidate": access.may(request.user, petition, access.INVALIDATE),
             "may_restore": access.may(request.user, petition, access.RESTORE),
             "count": petition.signature_count(),
+            # across every petition of the organisations where the user reviews signers
+            "busiest": abuse.busiest_last_hour(
+                staff_access.scope(Signature.objects.all(), request.user, access.REVIEW)
+            ),
         }
         title = _("Abuse review: %(title)s") % {"title": petition_title(petition)}
         return staff_page(self.admin_site, request, "supporters/admin/review.html", title, context)

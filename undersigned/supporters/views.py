@@ -8,8 +8,10 @@ its reader: not stored by caches, not indexed, and rate-limited per client addre
 """
 
 import json
+import logging
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +27,7 @@ from . import records, services, tasks
 from .forms import LinkRequestForm
 
 SCOPE = "my_data"
+logger = logging.getLogger(__name__)
 
 
 def private(response: HttpResponse) -> HttpResponse:
@@ -106,6 +109,13 @@ def request_link(request):
     if not form.is_valid():
         return private(render(request, "supporters/request_link.html", {"form": form}, status=400))
     # The same work whoever asks: the task looks the address up, not this request.
-    tasks.send_my_data_link.enqueue(email_digest(form.cleaned_data["email"]), get_language())
+    try:
+        tasks.send_my_data_link.enqueue(email_digest(form.cleaned_data["email"]), get_language())
+    except DatabaseError:
+        logger.exception("Could not queue a my-data link")
+        context = {"form": form, "unavailable": True}
+        response = render(request, "supporters/request_link.html", context, status=503)
+        response["Retry-After"] = "30"
+        return private(response)
     context = {"days": settings.MY_DATA_LINK_DAYS}
     return private(render(request, "supporters/link_sent.html", context))

@@ -3,16 +3,25 @@ that a hot request writes one row instead of a row and a task. The worker drains
 registered outbox every poll; an app registers its drain function in its ready()."""
 
 from collections.abc import Callable
+from datetime import datetime
 
 from .threads import PeriodicThread
 
 # Each drains at most one batch and returns how many rows it handled.
 _drains: list[Callable[[], int]] = []
+# Each says how many rows wait in its outbox, and since when the oldest has waited.
+_dues: list[Callable[[], tuple[int, datetime | None]]] = []
 
 
-def register(drain: Callable[[], int]) -> None:
+def register(drain: Callable[[], int], due: Callable | None = None) -> None:
     if drain not in _drains:
         _drains.append(drain)
+    if due is not None and due not in _dues:
+        _dues.append(due)
+
+
+def due() -> list[Callable[[], tuple[int, datetime | None]]]:
+    return list(_dues)
 
 
 def drain_all() -> int:

@@ -29,14 +29,29 @@ def requeue_orphaned_tasks() -> int:
     running = DBTaskResult.objects.running().values_list("id", "worker_ids")
     orphans = [pk for pk, worker_ids in running if not worker_ids or worker_ids[-1] not in alive]
     if orphans:
-        requeued = (
-            DBTaskResult.objects.running()
-            .filter(pk__in=orphans)
-            .update(status="READY", started_at=None)
-        )
+        requeued = requeue(DBTaskResult.objects.running().filter(pk__in=orphans))
         logger.warning("Requeued %d task(s) left running by a dead worker", requeued)
     WorkerHeartbeat.objects.filter(seen_at__lt=cutoff).delete()
     return len(orphans)
+
+
+def requeue(tasks) -> int:
+    return tasks.update(
+        status="READY", started_at=None, finished_at=None, exception_class_path="", traceback=""
+    )
+
+
+def requeue_tasks_of(worker_id: str, status: str = "RUNNING", ids=None) -> int:
+    """Put back in the queue the tasks (of `status`) that `worker_id` took last."""
+    tasks = DBTaskResult.objects.filter(status=status)
+    if ids is not None:
+        tasks = tasks.filter(pk__in=ids)
+    mine = [
+        pk
+        for pk, worker_ids in tasks.values_list("id", "worker_ids")
+        if worker_ids[-1:] == [worker_id]
+    ]
+    return requeue(DBTaskResult.objects.filter(pk__in=mine, status=status)) if mine else 0
 
 
 class Heartbeat(PeriodicThread):

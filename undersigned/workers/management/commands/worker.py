@@ -4,12 +4,14 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from undersigned.workers.outboxes import Dispatcher, drain_all
 from undersigned.workers.recovery import Heartbeat
+from undersigned.workers.resilient import ResilientWorker
 
 
 class Command(BaseCommand):
     help = (
         "Run a task worker (django-tasks database backend) that drains the outboxes, beats "
-        "a heartbeat and puts back the tasks of workers that died. Run as many as needed."
+        "a heartbeat and puts back the tasks of workers that died. Run as many as needed. "
+        "It outlives database, cache and mail-server outages; only a bug or a signal stops it."
     )
 
     def add_arguments(self, parser):
@@ -21,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *, interval, queue_name, batch, **options):
         worker_id = get_random_string(32)
-        worker = Worker(
+        worker = (Worker if batch else ResilientWorker)(
             queue_names=queue_name.split(","),
             interval=interval,
             batch=batch,
