@@ -68,6 +68,15 @@ def humane_speed(settings):
 
 
 @pytest.fixture(autouse=True)
+def default_language():
+    """An Arabic page requested by one test leaves Arabic active in its thread; the next
+    test (whichever xdist sends there) starts from the default language again."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """Rate-limit counters and cached counts must not leak from one test to the next."""
     from django.core.cache import cache

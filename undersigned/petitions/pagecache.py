@@ -78,19 +78,26 @@ def serve(request, slug: str, source: str) -> HttpResponse | None:
         return None
     if time.time() > entry["fresh_until"] and cache.add(f"{key}:renewing", 1, 10):
         return None  # this request renews the copy; the others keep serving the stale one
+    return fill(request, key, entry, source)
+
+
+def fill(request, key: str, entry: dict, source: str) -> HttpResponse:
+    """The page of the entry cached under `key`, with this request's holes filled."""
     progress = remembered(
         f"{key}:progress", lambda: progress_html(Petition(pk=entry["petition_id"]), entry["goal"])
     )
-    fill = {
+    holes = {
         PROGRESS_HOLE: progress,
         CSRF_HOLE: get_token(request),
         STARTED_HOLE: start_token(),
         SOURCE_HOLE: source,
     }
-    return HttpResponse("".join(fill.get(part, part) for part in entry["parts"]))
+    return HttpResponse("".join(holes.get(part, part) for part in entry["parts"]))
 
 
-def store(petition: Petition, html: str) -> None:
+def store(petition: Petition, html: str) -> tuple[str, dict]:
+    """Keep the rendered page in the shared cache; return its key and entry, to serve it
+    at once (even when the cache is away)."""
     entry = {
         "parts": HOLES.split(html),  # text and holes in turn: filled in one pass
         "fresh_until": time.time() + PAGE_SECONDS,
@@ -101,7 +108,9 @@ def store(petition: Petition, html: str) -> None:
     key = page_key(petition.slug, get_language())
     cache.set(key, entry, STALE_SECONDS)
     _memo.pop(key, None)
+    remembered(key, lambda: entry)
     cache.delete(f"{key}:renewing")
+    return key, entry
 
 
 def progress_html(petition: Petition, first_goal: int) -> str:

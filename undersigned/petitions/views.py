@@ -58,14 +58,8 @@ def detail(request, slug):
     form = signature_form(petition, initial={"source": pagecache.SOURCE_HOLE})
     form.started_value = pagecache.STARTED_HOLE
     holes = {"csrf_token": pagecache.CSRF_HOLE, "progress_hole": pagecache.PROGRESS_HOLE}
-    pagecache.store(
-        petition, render_petition(request, petition, form, extra=holes).content.decode()
-    )
-    served = pagecache.serve(request, slug, source)
-    if served is None:  # the cache is away: this visitor gets the page rendered for them
-        form = signature_form(petition, initial={"source": source})
-        return render_petition(request, petition, form)
-    return served
+    html = render_petition(request, petition, form, extra=holes).content.decode()
+    return pagecache.fill(request, *pagecache.store(petition, html), source)
 
 
 def sign(request, slug):
