@@ -337,3 +337,12 @@ def test_a_draft_is_previewed_only_by_its_own_organisations_staff(client, world)
     ]:
         client_for(client, world, persona)
         assert client.get("/en/petitions/a-draft/").status_code == wanted, persona
+
+
+def test_a_refusal_says_so_in_the_sites_style(client, world):
+    client_for(client, world, "campaigner_a")
+    response = client.get("/admin/petitions/signature/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your role does not allow this" in html and 'href="/admin/"' in html
+    assert "Signer of A" not in html
