@@ -12,14 +12,11 @@ email addresses). The roles give them (undersigned/staff/roles.py).
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from undersigned.letters.models import Letter
-from undersigned.petitions.models import Petition
 from undersigned.staff import access
 
-from .actions import LETTER, PETITION, ActionRef
+from .actions import LETTER, MODELS, PETITION, ActionRef
 from .models import Package
 
-MODELS = {PETITION: Petition, LETTER: Letter}
 VIEW_ACTION = {PETITION: "petitions.view_petition", LETTER: "letters.view_letter"}
 
 

@@ -33,12 +33,6 @@ class ActionRef:
             raise TypeError(f"not an action: {obj!r}")
         return cls(obj.original if isinstance(obj, Letter) else obj)
 
-    @classmethod
-    def get(cls, kind: str, pk: int) -> "ActionRef | None":
-        model = MODELS.get(kind)
-        obj = model.objects.filter(pk=pk).first() if model else None
-        return cls.of(obj) if obj is not None else None
-
     def __str__(self) -> str:
         return str(self.obj)
 

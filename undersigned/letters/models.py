@@ -130,10 +130,6 @@ class Letter(Action):
         return self.translation_of or self
 
     @property
-    def is_public(self) -> bool:
-        return self.state != self.State.DRAFT
-
-    @property
     def accepts_endorsements(self) -> bool:
         return self.state == self.State.OPEN and self.accepts_public_endorsements
 
