@@ -201,3 +201,22 @@ def database_unreachable():
 
     with unreachable_database():
         yield
+
+
+@pytest.fixture(autouse=True)
+def force_login_with_second_factor(monkeypatch):
+    """`client.force_login(staff)` stands for a staff member who signed in fully: password
+    and second factor (an authenticator app made for the test). Tests of the sign-in itself
+    go through the real forms instead."""
+    from django.test import Client
+
+    from tests.second_factors import give_code_in_session
+
+    plain = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain(self, user, backend)
+        if user.is_staff:
+            give_code_in_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -4,18 +4,23 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from .delivery_fixtures import closed_petition
+from .second_factors import authenticator_app, give_code_in_browser
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_record_a_delivery_and_the_public_page_shows_it(live_server, page):
     petition = closed_petition()
-    get_user_model().objects.create_superuser("deliverer", "deliverer@example.org", "a-long-pw-1")
+    deliverer = get_user_model().objects.create_superuser(
+        "deliverer", "deliverer@example.org", "a-long-pw-1"
+    )
+    app = authenticator_app(deliverer)  # operators sign in with a second factor
 
     page.goto(f"{live_server.url}/admin/login/?next=/admin/delivery/petitionaction/")
     page.get_by_label("Username").fill("deliverer")
     page.get_by_label("Password").fill("a-long-pw-1")
     page.get_by_role("button", name="Log in").click()
+    give_code_in_browser(page, app)
     page.wait_for_url("**/admin/delivery/petitionaction/")
     page.get_by_role("link", name="Free the detained").click()
     page.get_by_role("link", name="Record the delivery").click()

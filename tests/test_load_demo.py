@@ -62,6 +62,7 @@ def test_each_demo_campaigner_sees_only_its_own_organisations_actions(data_dir, 
     call_command("load_demo")
     for username, password, organisation, _role in logins(data_dir)[1:]:
         assert client.login(username=username, password=password)
+        give_code_in_session(client, get_user_model().objects.get(username=username))
         shown = client.get("/admin/petitions/petition/").content.decode()
         for petition in Petition.objects.all():
             mine = petition.organiser.slug == organisation

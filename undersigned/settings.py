@@ -76,7 +76,11 @@ INSTALLED_APPS = [
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",
-    "django.contrib.admin",
+    "undersigned.staff.apps.StaffAdminConfig",  # Django's admin, with the second-factor gate
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -101,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "undersigned.staff.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,6 +142,19 @@ LOGIN_WAIT_SECONDS = env_int("LOGIN_WAIT_SECONDS", 60)
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 10)
 SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
+# Second factor (undersigned/staff/second_factor.py): authenticator apps, backup codes and
+# security keys. Operators and data officers must enrol before any page opens for them.
+OTP_TOTP_ISSUER = SITE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1  # django-otp's own wait after a wrong code: 1 s, 2 s, 4 s...
+BACKUP_CODES = 10
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False  # a security key is a second factor here
+OTP_WEBAUTHN_RP_NAME = SITE_NAME
+# Security keys belong to SITE_URL's host name; over plain HTTP, browsers take them only at
+# localhost (so the embedded default offers them at http://localhost:<port>/admin/).
+OTP_WEBAUTHN_RP_ID = urlsplit(SITE_URL).hostname if HTTPS else "localhost"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    SITE_URL if HTTPS else f"http://localhost:{urlsplit(SITE_URL).port or 80}"
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,9 +6,8 @@ from django.views.static import serve
 
 from undersigned.workers.views import healthz
 
-admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} staff"
-
 urlpatterns = [
+    path("admin/security-keys/", include("undersigned.staff.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("undersigned.api.urls")),
     path("pow/", include("undersigned.protection.urls")),

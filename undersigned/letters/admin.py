@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from undersigned.actions.admin import ActionAdmin
 from undersigned.staff import access
-from undersigned.staff.scoping import ScopedAdmin, ScopedInline
+from undersigned.staff.scoping import AuditedViews, ScopedAdmin, ScopedInline
 
 from . import importer, services
 from .forms import ConfirmImportForm, ImportForm, MergeForm, RejectForm
@@ -194,8 +194,9 @@ class EndorsementAdminForm(forms.ModelForm):
 
 
 @admin.register(Endorsement)
-class EndorsementAdmin(ScopedAdmin):
+class EndorsementAdmin(AuditedViews, ScopedAdmin):
     form = EndorsementAdminForm
+    audit_name = "endorsements"
     list_display = ["name", "marker_list", "country", "letter", "status", "created_at"]
     list_filter = ["status", "letter", "authorised"]
     # The contact is encrypted: it is found by its exact email address (see get_search_results)

@@ -32,6 +32,14 @@ class Organisation(LocalisedNameMixin):
     website = models.URLField(_("website"), blank=True)
     country = CountryField(_("country"), blank=True)
     description = models.TextField(_("description"), max_length=2000, blank=True)
+    require_second_factor = models.BooleanField(
+        _("every member signs in with a second factor"),
+        default=False,
+        help_text=_(
+            "Members whose role shows signers' data must always use one; tick this to ask it "
+            "of every member."
+        ),
+    )
 
     organisation_path = "pk"
 

@@ -4,7 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.actions.admin import ActionAdmin
-from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
+from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, ScopedInline
 
 from . import retention, services
 from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
@@ -76,9 +76,11 @@ class PetitionAdmin(ActionAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnly, ScopedAdmin):
+class SignatureAdmin(AuditedViews, ReadOnly, ScopedAdmin):
     """Read only. Signatures leave the count only through an invalidation batch or an
-    erasure, both audited: never by deleting a row here."""
+    erasure, both audited: never by deleting a row here. Every look is on the record."""
+
+    audit_name = "signatures"
 
     list_display = ["name", "petition", "country", "status", "opt_in", "source", "created_at"]
     list_filter = ["status", "petition", "opt_in", "country"]

@@ -4,13 +4,14 @@ the audit log, each narrowed to the user's organisations."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, password_validation
-from django.utils.translation import gettext
+from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.audit.models import AuditEntry
 from undersigned.organisations.models import Organisation, Target
 
-from . import access, members
+from . import access, members, second_factor
 from .models import Membership, Role
 from .scoping import ReadOnly, ScopedAdmin
 
@@ -109,7 +110,30 @@ class MembershipAdmin(ScopedAdmin):
     list_filter = ["organisation", "role"]
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user", "organisation", "role"]
-    actions = None
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description=_("Reset the second factor of the selected members"), permissions=["change"]
+    )
+    def reset_second_factor(self, request, queryset):
+        """For a member who lost their phone and backup codes: they enrol again at their
+        next sign-in. An operator's account is reset only by another operator."""
+        reset = 0
+        for membership in queryset.select_related("user", "organisation"):
+            account = membership.user
+            if account == request.user or (account.is_superuser and not request.user.is_superuser):
+                continue
+            second_factor.reset(membership, request.user)
+            reset += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s member will enrol a second factor again at the next sign-in.",
+                "%(count)s members will enrol a second factor again at their next sign-in.",
+                reset,
+            )
+            % {"count": reset},
+        )
 
     def get_changeform_initial_data(self, request):
         """The organisation, when the user may add members to one only."""
@@ -178,10 +202,20 @@ LAST_ADMIN = _("An organisation keeps at least one organisation admin: make anot
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnly, ScopedAdmin):
-    """Each organisation's staff read the entries about its own objects; operators read
-    every entry, site-wide ones included."""
+    """Each organisation's staff read the entries about its own objects and the account
+    entries (sign-ins, second factors) of its members; operators read every entry."""
 
     list_display = ["created_at", "username", "action", "object_type", "object_repr"]
     list_filter = ["action", "object_type"]
     search_fields = ["username", "object_repr", "object_id"]
     date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        entries = AuditEntry.objects.all()
+        ids = access.organisation_ids(request.user, "audit.view_auditentry")
+        if ids is None:
+            return entries
+        members_accounts = Membership.objects.filter(organisation__in=ids).values("user")
+        return entries.filter(
+            Q(organisation__in=ids) | Q(organisation=None, user__in=members_accounts)
+        )

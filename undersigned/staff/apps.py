@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -8,15 +9,19 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff and roles")
 
     def ready(self):
-        from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
 
-        from .forms import ThrottledLoginForm
         from .sessions import signed_in
 
         post_migrate.connect(keep_roles_in_step, sender=self, dispatch_uid="sync-roles")
         user_logged_in.connect(signed_in, dispatch_uid="staff-signed-in")
-        admin.site.login_form = ThrottledLoginForm
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on the site that asks for the second factor (site.py)."""
+
+    default = False
+    default_site = "undersigned.staff.site.StaffAdminSite"
 
 
 def keep_roles_in_step(sender, using="default", apps=None, **kwargs):

@@ -1,11 +1,14 @@
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import get_user_model
+from django.utils import translation
 from django.utils.translation import ngettext
 
 from undersigned.audit.models import record
 from undersigned.protection.clients import ip_hash
 
-from . import logins
+from . import logins, tasks
 
 
 class ThrottledLoginForm(AdminAuthenticationForm):
@@ -21,8 +24,12 @@ class ThrottledLoginForm(AdminAuthenticationForm):
             return super().clean()
         except forms.ValidationError:
             failures = logins.record_failure(self.request, username)
+            account = account_named(username)
+            if account and failures == settings.LOGIN_FAILURES_ALLOWED:
+                language = translation.get_language()
+                tasks.warn_of_failed_sign_ins.enqueue(account.pk, failures, language)
             record(
-                None,
+                account,
                 "sign_in.failed",
                 username=username[:150],
                 client=ip_hash(self.request),
@@ -38,3 +45,9 @@ def refusal(seconds: int) -> str:
         "Too many failed sign-ins. Try again in %(minutes)s minutes.",
         minutes,
     ) % {"minutes": minutes}
+
+
+def account_named(username: str):
+    """The account a failed sign-in was for, if there is one (its admins see the entry)."""
+    User = get_user_model()
+    return User.objects.filter(**{User.USERNAME_FIELD: username[:150]}).first()

@@ -60,3 +60,23 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role}, {self.organisation})"
+
+
+class SignInDevice(models.Model):
+    """A browser a staff account signed in from (known by a random token in a long-lived
+    cookie, stored here only as a digest): a sign-in from a new one is emailed to the owner."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_devices"
+    )
+    token_digest = models.CharField(max_length=64, unique=True)
+    browser = models.CharField(_("browser"), max_length=200, blank=True)
+    first_seen_at = models.DateTimeField(_("first sign-in"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last sign-in"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sign-in device")
+        verbose_name_plural = _("sign-in devices")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.browser[:40]})"

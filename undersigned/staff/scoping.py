@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
+from undersigned.audit.models import record
 from undersigned.ownership import is_owned
 
 from . import access
@@ -148,3 +149,32 @@ class ScopedInline(ScopedPermissions):
 
     def has_add_permission(self, request, obj=None):
         return self.may(request, "add", obj)
+
+
+class AuditedViews:
+    """Mix into the admin of signers' data (before ScopedAdmin): every look at its list,
+    and at one row, is on the record, for each organisation whose rows it could show."""
+
+    audit_name = ""  # "<audit_name>.listed", "<audit_name>.viewed"
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            permission = permission_name(self.model, "view")
+            ids = access.organisation_ids(request.user, permission)
+            detail = {
+                "page": request.GET.get("p", "0")[:9],
+                "searched": bool(request.GET.get("q")),
+                "filtered": sorted(key[:40] for key in request.GET if key not in ("p", "q"))[:10],
+            }
+            for organisation in sorted(ids) if ids is not None else [None]:
+                record(
+                    request.user, f"{self.audit_name}.listed", organisation=organisation, **detail
+                )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            record(request.user, f"{self.audit_name}.viewed", self.get_object(request, object_id))
+        return response
