@@ -6,6 +6,8 @@ from undersigned.organisations.models import Organisation, Target
 from undersigned.petitions.models import Petition
 from undersigned.staff.models import Membership
 
+from .second_factors import give_code_in_session
+
 pytestmark = pytest.mark.django_db
 
 

@@ -65,7 +65,7 @@ def test_enrol_an_app_and_a_security_key_then_sign_in_with_each(live_server, pag
     virtual_security_key(page)
     page.goto(f"{base}/admin/second-factor/key/?next=/admin/second-factor/")
     page.get_by_role("button", name="Add a security key").click()
-    page.wait_for_url("**/admin/second-factor/")
+    page.wait_for_url(f"{base}/admin/second-factor/")
     assert WebAuthnCredential.objects.filter(user=officer, confirmed=True).count() == 1
 
     page.context.clear_cookies()
