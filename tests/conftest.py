@@ -48,6 +48,7 @@ def plain_static_storage():
     """Tests read static files from the apps, not from a collected, hashed manifest."""
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "undersigned.storage.LocalPrivateStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=storages):
