@@ -15,6 +15,7 @@ WSGIServer.request_queue_size = 256
 
 from .delivery_fixtures import packages_dir  # noqa: E402, F401  (fixtures for every test)
 from .personas import personas  # noqa: E402, F401
+from .s3_server import s3, s3_endpoint  # noqa: E402, F401
 from .staff_world import world, world_with_packages  # noqa: E402, F401
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from undersigned.audit.models import AuditEntry
@@ -23,10 +22,10 @@ from undersigned.config import file_storages
 from undersigned.delivery.models import Package
 from undersigned.petitions.models import Photo
 
-from .delivery_fixtures import closed_petition, packages_dir  # noqa: F401
+from .delivery_fixtures import closed_petition
 from .factories import make_petition
 from .personas import PASSWORD
-from .s3_server import fetch, s3, s3_endpoint  # noqa: F401
+from .s3_server import fetch
 from .test_photos import attribute, upload
 
 PACKAGE_URL = "/admin/delivery/petitionaction/{pk}/package/"
@@ -79,8 +78,10 @@ def test_photos_are_public_in_their_bucket_under_content_names(s3, client):
         assert "X-Amz-Signature" not in url and "amal" not in url.lower()
         status, body, _headers = fetch(url)  # anyone may fetch a public photo
         assert status == 200 and body.startswith(b"\xff\xd8")
-    assert all(re.fullmatch(r"petitions/photos/(original/)?[0-9a-f]{32}(-\d+w)?\.jpg", key)
-               for key in s3.keys(s3.public))
+    assert all(
+        re.fullmatch(r"petitions/photos/(original/)?[0-9a-f]{32}(-\d+w)?\.jpg", key)
+        for key in s3.keys(s3.public)
+    )
     assert s3.keys(s3.private) == []
 
 
