@@ -4,7 +4,6 @@ serves the kept file without laying anything out."""
 
 import shutil
 import subprocess
-import time
 
 import pytest
 from django.core.files.storage import storages
@@ -53,12 +52,9 @@ def test_the_pdfs_are_rendered_by_a_task_before_anyone_asks(letter_with_pdfs, cl
         assert ready.version == pdf.version(version) and ready.file.startswith("letters/")
         assert kept(version).startswith(b"%PDF") and ready.size == len(kept(version))
     rendered_at = ReadyPdf.objects.get(letter=letter).rendered_at
-    started = time.perf_counter()
     response = client.get(PDF)
-    elapsed = time.perf_counter() - started
     assert response.status_code == 200 and response.content == kept(letter)
     assert ReadyPdf.objects.get(letter=letter).rendered_at == rendered_at  # nothing laid out
-    assert elapsed < 1.0  # laying out would take seconds; serving the kept file, milliseconds
     assert "First Aid Network" in pdf_text(response.content, tmp_path)
 
 
