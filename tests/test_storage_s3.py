@@ -82,6 +82,8 @@ def test_photos_are_public_in_their_bucket_under_content_names(s3, client):
         assert "X-Amz-Signature" not in url and "amal" not in url.lower()
         status, body, _headers = fetch(url)  # anyone may fetch a public photo
         assert status == 200 and body.startswith(b"\xff\xd8")
+    og_image = re.search(r'<meta property="og:image" content="([^"]+)"', html).group(1)
+    assert og_image.startswith(f"{s3.endpoint}/{s3.public}/petitions/photos/")
     assert all(
         re.fullmatch(r"petitions/photos/(original/)?[0-9a-f]{32}(-\d+w)?\.jpg", key)
         for key in s3.keys(s3.public)

@@ -4,6 +4,7 @@ a real risk for people photographed in a conflict), and served with srcset."""
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
@@ -82,6 +83,12 @@ class PhotoFileMixin:
             return self.image.url if self.image else ""
         smallest_useful = sorted(self.variants, key=int)[min(1, len(self.variants) - 1)]
         return default_storage.url(self.variants[smallest_useful])
+
+    @property
+    def absolute_src(self) -> str:
+        """For share cards: the site's own address before a local path; a store's URL as is."""
+        src = self.src
+        return src if "://" in src else f"{settings.SITE_URL}{src}"
 
 
 class AbstractPhoto(PhotoFileMixin, models.Model):
