@@ -92,12 +92,18 @@ def test_the_demo_photos_are_resized_and_load_demo_mends_older_ones(settings, tm
     assert all(sorted(photo.variants, key=int) == ["480", "960", "1600"] for photo in photos)
     assert all(default_storage.exists(name) for p in photos for name in stored_names(p))
 
-    # A demo loaded before photos were resized: the next load_demo makes the variants.
-    petition.photos.update(width=0, height=0, variants={})
+    # A demo loaded before photos were resized, under the uploaded names: the next load_demo
+    # makes the variants, and the file with the old name is gone.
+    for photo in photos:
+        old_name = default_storage.save("petitions/photos/original/Amal-Haddad.jpg", photo.image)
+        Photo.objects.filter(pk=photo.pk).update(image=old_name, width=0, height=0, variants={})
     call_command("load_demo")
     mended = list(petition.photos.all())
     assert all(sorted(photo.variants, key=int) == ["480", "960", "1600"] for photo in mended)
     assert all(default_storage.exists(name) for p in mended for name in stored_names(p))
     assert all((p.width, p.height) == (1600, 1000) for p in mended)
+    assert not [
+        name for name in default_storage.listdir("petitions/photos/original")[1] if "Amal" in name
+    ]
     html = client.get("/ar/petitions/truth-for-syrias-disappeared/").content.decode()
     assert 'srcset=""' not in html and 'width="0"' not in html and 'width="1600"' in html

@@ -65,10 +65,13 @@ class PhotoFileMixin:
     def refresh_variants(self) -> None:
         """Make the variants again from the stored picture (for photos stored before they
         were resized) and save the row."""
+        storage, old_name = self.image.storage, self.image.name
         with self.image.open("rb") as stored:
             data = stored.read()
         self.image = ContentFile(data, name="photo.jpg")
         self.save()
+        if old_name != self.image.name:  # the old file may carry the uploaded name
+            storage.delete(old_name)
 
     @property
     def srcset(self) -> str:
