@@ -15,6 +15,7 @@ WSGIServer.request_queue_size = 256
 
 from .delivery_fixtures import packages_dir  # noqa: E402, F401  (fixtures for every test)
 from .personas import personas  # noqa: E402, F401
+from .s3_server import s3, s3_endpoint  # noqa: E402, F401
 from .staff_world import world, world_with_packages  # noqa: E402, F401
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -48,6 +49,7 @@ def plain_static_storage():
     """Tests read static files from the apps, not from a collected, hashed manifest."""
     storages = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "private": {"BACKEND": "undersigned.storage.LocalPrivateStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     with override_settings(STORAGES=storages):

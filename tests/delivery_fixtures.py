@@ -63,6 +63,6 @@ def staff_member(username="campaigner", permissions=()):
 
 @pytest.fixture
 def packages_dir(settings, tmp_path):
-    """Packages go to a data dir of the test's own."""
+    """Packages go to the private storage in a data dir of the test's own."""
     settings.DATA_DIR = tmp_path / "data"
-    return settings.DATA_DIR / "packages"
+    return settings.DATA_DIR / "private" / "packages"

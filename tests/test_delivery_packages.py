@@ -186,7 +186,7 @@ def test_files_are_outside_media_and_can_be_deleted(admin_client, run_tasks, set
     package, _ = request_package(admin_client, closed_petition())
     run_tasks()
     package.refresh_from_db()
-    directory = settings.DATA_DIR / "packages" / str(package.pk)
+    directory = settings.DATA_DIR / "private" / "packages" / str(package.pk)
     assert (directory / package.csv_file).is_file() and (directory / package.pdf_file).is_file()
     assert not str(directory).startswith(str(settings.MEDIA_ROOT))
     admin_client.post(f"/admin/delivery/package/{package.pk}/delete-files/")

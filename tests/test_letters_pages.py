@@ -178,14 +178,6 @@ def test_the_arabic_pdf_is_right_to_left_with_every_signatory(client, tmp_path):
         assert "الهجمات" in text or "تامجهلا" in text  # logical or visual order
 
 
-def test_the_pdf_is_cached_until_the_list_changes(client, django_assert_max_num_queries):
-    letter = make_letter()
-    first = client.get(PAGE + "pdf/").content
-    assert client.get(PAGE + "pdf/").content == first
-    add_signatory(letter, "Late Signer", "SY")
-    assert client.get(PAGE + "pdf/").content != first
-
-
 def test_the_date_line_in_each_language(client):
     import datetime
 

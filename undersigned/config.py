@@ -79,3 +79,51 @@ def required_secret(name: str, embedded: bool, data_dir: Path, make=None) -> str
     return (
         embedded_secret(data_dir, filename, make) if make else embedded_secret(data_dir, filename)
     )
+
+
+def file_storages(private_url_seconds: int) -> dict:
+    """Django's STORAGES for public media and private files: the local disk, or two buckets
+    of an S3-compatible object store when S3_BUCKET is set (see docs/configuration.md)."""
+    bucket, private_bucket = env_str("S3_BUCKET"), env_str("S3_PRIVATE_BUCKET")
+    if not bucket:
+        return {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "private": {"BACKEND": "undersigned.storage.LocalPrivateStorage"},
+        }
+    if not private_bucket or private_bucket == bucket:
+        raise ImproperlyConfigured(
+            "S3_BUCKET is set: S3_PRIVATE_BUCKET must name a second bucket, never public, "
+            "for hand-over packages, exports and letter PDFs."
+        )
+    connection = {
+        "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+        "region_name": env_str("S3_REGION") or None,
+        "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+        "addressing_style": env_str("S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+    }
+    return {
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **connection,
+                "bucket_name": bucket,
+                "custom_domain": env_str("S3_PUBLIC_DOMAIN") or None,
+                "querystring_auth": False,  # photos are public: plain URLs that caches keep
+                "file_overwrite": False,
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        },
+        "private": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **connection,
+                "bucket_name": private_bucket,
+                "default_acl": "private",
+                "querystring_auth": True,  # every URL signed, and short-lived
+                "querystring_expire": private_url_seconds,
+                "file_overwrite": True,
+            },
+        },
+    }

@@ -7,7 +7,15 @@ import dj_database_url
 from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.config import env_bool, env_int, env_list, env_rate, env_str, required_secret
+from undersigned.config import (
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    file_storages,
+    required_secret,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "data")
@@ -177,8 +185,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or DATA_DIR / "media")
+# Files (undersigned/storage.py): public media and private files (packages, exports, letter
+# PDFs) on the local disk, or in two buckets of an S3-compatible store when S3_BUCKET is set.
+PRIVATE_URL_SECONDS = env_int("PRIVATE_URL_SECONDS", 60)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **file_storages(PRIVATE_URL_SECONDS),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -30,11 +30,12 @@ from undersigned.petitions.models import Signature
 from undersigned.petitions.sharing import CHANNELS
 from undersigned.staff import access as organisation_access
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin
+from undersigned.storage import download_response, private_files
 
 from . import access, services
 from .actions import LETTER, PETITION, ActionRef
 from .charts import Bar, bar_chart, hbar_chart
-from .files import package_path
+from .files import package_file
 from .forms import DeliveryForm, PackageForm, PhotoFormSet
 from .models import Delivery, LetterAction, Package, PetitionAction, UpdateEmail
 from .progress import HOURS, progress_for
@@ -411,16 +412,12 @@ class PackageAdmin(ReadOnly, ScopedAdmin):
         name = {"csv": package.csv_file, "pdf": package.pdf_file}.get(which)
         if package.status != Package.Status.DONE or not name:
             raise Http404
-        file_path = package_path(package, name)
-        if file_path is None:
+        stored = package_file(package, name)
+        if stored is None:
             raise Http404
         services.record_download(package, which, request.user)
         content_type = "application/pdf" if which == "pdf" else "text/csv; charset=utf-8"
-        response = FileResponse(
-            file_path.open("rb"), as_attachment=True, filename=name, content_type=content_type
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return download_response(private_files(), stored, name, content_type)
 
     def delete_files_view(self, request, object_id):
         package = access.get_package_for_staff(request, object_id)

@@ -146,7 +146,7 @@ class DeliveryPhoto(AbstractPhoto):
 
 class Package(ForOneAction):
     """A hand-over package (PDF and CSV) or a staff export with email addresses, built by a
-    background task into a directory that is never served publicly. The row shows progress."""
+    background task into the private storage, which is never served publicly. The row shows progress."""
 
     class Kind(models.TextChoices):
         HANDOVER = "handover", _("Hand-over package: PDF and CSV, without email addresses")
@@ -230,11 +230,6 @@ class Package(ForOneAction):
         if not self.total_rows:
             return 100 if self.status == self.Status.DONE else 0
         return min(100, int(100 * self.rows_written / self.total_rows))
-
-    def directory(self):
-        from .files import package_directory
-
-        return package_directory(self)
 
 
 class UpdateEmail(models.Model):

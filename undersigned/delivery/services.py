@@ -5,7 +5,6 @@ queues its background work in that transaction too (the task queue is a database
 the row and its task are saved together or not at all).
 """
 
-import shutil
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,7 +16,7 @@ from undersigned.petitions.models import Signature
 
 from . import tasks
 from .actions import ActionRef
-from .files import package_directory
+from .files import delete_package_folder
 from .models import Delivery, DeliveryPhoto, DeliveryText, Package
 
 
@@ -150,7 +149,7 @@ def delete_package_files(package: Package, user) -> bool:
         if deleted:
             record(user, "package.deleted", package, kind=package.kind)
     if deleted:
-        shutil.rmtree(package_directory(package), ignore_errors=True)
+        delete_package_folder(package)
     return bool(deleted)
 
 

@@ -55,9 +55,9 @@ class ProgressReporter:
 
 @task(takes_context=True)
 def build_package(context, package_id: int) -> str:
-    """Write a package's CSV (and, for a hand-over package, its PDF) into its directory.
-    Files are written under a temporary name and renamed when complete, so running again
-    after a crash simply starts over."""
+    """Write a package's CSV (and, for a hand-over package, its PDF) into a scratch directory,
+    then keep each complete file in the private storage (shared by every server), so running
+    again after a crash simply starts over and replaces them."""
     return build(package_id, str(context.task_result.id))
 
 
@@ -65,6 +65,7 @@ def build(package_id: int, task_id: str) -> str:
     from django.db.models import Q
 
     from .exports import copy_available, write_signatures_csv
+    from .files import keep, scratch_directory
     from .models import Package
     from .pdf import write_package_pdf
 
@@ -77,35 +78,34 @@ def build(package_id: int, task_id: str) -> str:
     package = Package.objects.select_related("petition", "letter").get(pk=package_id)
     action = package.action
     rows = Package.objects.filter(pk=package_id)
-    directory = package.directory()
     with_emails = package.kind == Package.Kind.EMAILS
     use_copy = copy_available() and action.is_petition and not with_emails
     reporter = ProgressReporter(package_id, side_connection=use_copy)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        total = action.signatures().count()
-        rows.update(total_rows=total, step=Package.Step.CSV)
-        suffix = "signatures-with-emails" if with_emails else "signatures"
-        csv_name = f"{action.slug}-{package.language}-{suffix}.csv"
-        written, method = write_signatures_csv(
-            action,
-            directory / csv_name,
-            language=package.language,
-            with_emails=with_emails,
-            method="copy" if use_copy else "python",
-            progress=reporter,
-        )
-        rows.update(
-            rows_written=written,
-            csv_file=csv_name,
-            csv_bytes=(directory / csv_name).stat().st_size,
-            csv_method=method,
-        )
-        if package.kind == Package.Kind.HANDOVER:
-            rows.update(step=Package.Step.PDF)
-            pdf_name = f"{action.slug}-{package.language}.pdf"
-            write_package_pdf(package, directory / pdf_name, csv_name=csv_name)
-            rows.update(pdf_file=pdf_name, pdf_bytes=(directory / pdf_name).stat().st_size)
+        with scratch_directory() as directory:
+            total = action.signatures().count()
+            rows.update(total_rows=total, step=Package.Step.CSV)
+            suffix = "signatures-with-emails" if with_emails else "signatures"
+            csv_path = directory / f"{action.slug}-{package.language}-{suffix}.csv"
+            written, method = write_signatures_csv(
+                action,
+                csv_path,
+                language=package.language,
+                with_emails=with_emails,
+                method="copy" if use_copy else "python",
+                progress=reporter,
+            )
+            rows.update(
+                rows_written=written,
+                csv_file=keep(package, csv_path),
+                csv_bytes=csv_path.stat().st_size,
+                csv_method=method,
+            )
+            if package.kind == Package.Kind.HANDOVER:
+                rows.update(step=Package.Step.PDF)
+                pdf_path = directory / f"{action.slug}-{package.language}.pdf"
+                write_package_pdf(package, pdf_path, csv_name=csv_path.name)
+                rows.update(pdf_file=keep(package, pdf_path), pdf_bytes=pdf_path.stat().st_size)
         rows.update(status=Package.Status.DONE, step="", finished_at=timezone.now())
     except Exception as error:
         logger.exception("Package %s failed", package_id)

@@ -9,6 +9,7 @@ class LettersConfig(AppConfig):
     def ready(self):
         from undersigned.pages import actions, confirmations
 
+        from . import signals  # noqa: F401  (PDFs follow their letters)
         from .confirmations import EndorsementConfirmation
         from .models import public_letters
 

@@ -121,6 +121,9 @@ class Letter(Action):
 
     def state_changed(self, fields: dict) -> None:
         self.translations.update(**fields)
+        from .pdf import schedule_render  # the PDF module needs these models
+
+        schedule_render(self)
 
     def get_absolute_url(self) -> str:
         return reverse("letters:detail", kwargs={"slug": self.slug})
@@ -152,6 +155,28 @@ class Letter(Action):
 
     def sort_timestamp(self) -> float:
         return self.created_at.timestamp()
+
+
+class ReadyPdf(models.Model):
+    """The last good PDF of a letter, rendered by a task whenever the letter or its list
+    changes and kept in the private storage, so that any app server serves it at once."""
+
+    letter = models.OneToOneField(
+        Letter, on_delete=models.CASCADE, related_name="ready_pdf", verbose_name=_("letter")
+    )
+    version = models.CharField(max_length=200)
+    file = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    rendered_at = models.DateTimeField(auto_now=True)
+
+    organisation_path = "letter__organiser"
+
+    class Meta:
+        verbose_name = _("letter PDF")
+        verbose_name_plural = _("letter PDFs")
+
+    def __str__(self) -> str:
+        return self.file
 
 
 class Network(models.Model):

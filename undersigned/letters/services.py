@@ -14,6 +14,7 @@ from undersigned.audit.models import record
 from .exports import endorsements_csv
 from .importer import Preview
 from .models import Endorsement, Letter, Network, normalise_name
+from .pdf import schedule_render
 
 Status = Endorsement.Status
 
@@ -142,6 +143,8 @@ def review(endorsement: Endorsement, status: str, **fields) -> bool:
         status=status, reviewed_at=timezone.now(), **fields
     )
     endorsement.refresh_from_db()
+    if updated:
+        schedule_render(endorsement.letter)
     return bool(updated)
 
 
@@ -172,6 +175,7 @@ def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsem
             for endorsement, row in zip(created, preview.new_rows, strict=True)
             for marker in row.markers
         )
+        schedule_render(letter)
         record(
             user,
             "letter.imported",

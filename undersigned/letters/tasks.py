@@ -42,3 +42,19 @@ def send_endorsement_confirmation(endorsement_pk: int) -> bool:
     )
     Endorsement.objects.filter(pk=endorsement.pk).update(confirmation_sent_at=timezone.now())
     return True
+
+
+@task()
+def render_letter_pdfs(letter_pk: int) -> int:
+    """Render the PDF of a letter and of each of its translations that changed. Harmless to
+    run twice: a PDF already of the current version is left as it is."""
+    from .models import Letter
+    from .pdf import refresh_pdf
+
+    original = Letter.objects.filter(pk=letter_pk).first()
+    if original is None:
+        return 0
+    versions = [original, *Letter.objects.filter(translation_of=original)]
+    for letter in versions:
+        refresh_pdf(letter)
+    return len(versions)

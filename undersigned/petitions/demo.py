@@ -328,12 +328,11 @@ def load_petition(spec: dict) -> str:
                 translated_alt_text={"ar": alt_ar},
                 credit=credit,
             )
-            photo.image.save(
-                f"{spec['slug']}-{position}.jpg",
-                ContentFile(demo_picture(dark, light, seed=position)),
-                save=False,
-            )
-            photo.save()
+            picture = demo_picture(dark, light, seed=position)
+            photo.image = ContentFile(picture, name=f"{spec['slug']}-{position}.jpg")
+            photo.save()  # resized into its srcset widths, stored under content-derived names
+    for photo in petition.photos.filter(width=0):  # loaded before photos were resized
+        photo.refresh_variants()
     if not petition.signatures.exists():
         add_demo_signatures(
             petition, spec["signatures"], now - timedelta(days=spec["opens_days_ago"])

@@ -4,11 +4,14 @@ a real risk for people photographed in a conflict), and served with srcset."""
 from io import BytesIO
 from pathlib import PurePosixPath
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
+
+from undersigned.storage import content_name, save_by_content
 
 WIDTHS = (480, 960, 1600)
 JPEG_QUALITY = 82
@@ -31,7 +34,9 @@ def resized_variants(image_file) -> tuple[tuple[int, int], dict[int, bytes]]:
 
 
 class PhotoFileMixin:
-    """For a model with `image`, `width`, `height` and `variants` fields."""
+    """For a model with `image`, `width`, `height` and `variants` fields. Every file is stored
+    under a name made from the cleaned picture's content: what the photographer called the
+    file (which can name a person) never reaches a public URL."""
 
     variants_folder = "petitions/photos"
 
@@ -41,17 +46,32 @@ class PhotoFileMixin:
         super().save(*args, **kwargs)
 
     def _store_variants(self) -> None:
-        (self.width, self.height), variants = resized_variants(self.image)
-        stem = PurePosixPath(self.image.name).stem
+        _original_size, variants = resized_variants(self.image)
+        largest = variants[max(variants)]
+        with Image.open(BytesIO(largest)) as served:  # the largest file a browser may fetch
+            self.width, self.height = served.size
+        stem = content_name(self.variants_folder, largest, "")
         self.variants = {}
         for width, data in variants.items():
-            name = default_storage.save(
-                f"{self.variants_folder}/{stem}-{width}w.jpg", ContentFile(data)
-            )
+            name = f"{stem}-{width}w.jpg"
+            if not default_storage.exists(name):
+                default_storage.save(name, ContentFile(data))
             self.variants[str(width)] = name
         # Keep only the cleaned largest variant: the upload itself may carry GPS data.
-        largest = max(variants)
-        self.image.save(f"{stem}.jpg", ContentFile(variants[largest]), save=False)
+        folder = PurePosixPath(self.image.field.upload_to.rstrip("/"))
+        self.image.name = save_by_content(self.image.storage, str(folder), largest, ".jpg")
+        self.image._committed = True
+
+    def refresh_variants(self) -> None:
+        """Make the variants again from the stored picture (for photos stored before they
+        were resized) and save the row."""
+        storage, old_name = self.image.storage, self.image.name
+        with self.image.open("rb") as stored:
+            data = stored.read()
+        self.image = ContentFile(data, name="photo.jpg")
+        self.save()
+        if old_name != self.image.name:  # the old file may carry the uploaded name
+            storage.delete(old_name)
 
     @property
     def srcset(self) -> str:
@@ -66,6 +86,12 @@ class PhotoFileMixin:
             return self.image.url if self.image else ""
         smallest_useful = sorted(self.variants, key=int)[min(1, len(self.variants) - 1)]
         return default_storage.url(self.variants[smallest_useful])
+
+    @property
+    def absolute_src(self) -> str:
+        """For share cards: the site's own address before a local path; a store's URL as is."""
+        src = self.src
+        return src if "://" in src else f"{settings.SITE_URL}{src}"
 
 
 class AbstractPhoto(PhotoFileMixin, models.Model):

@@ -1,5 +1,10 @@
 """Security headers on every response: a strict Content-Security-Policy (no inline script,
-nothing from other hosts) and a Permissions-Policy that switches off what we never use."""
+nothing from other hosts but the site's own media store, when photos live in a bucket) and a
+Permissions-Policy that switches off what we never use."""
+
+from urllib.parse import urlsplit
+
+from django.core.files.storage import storages
 
 PUBLIC_POLICY = "; ".join(
     [
@@ -22,13 +27,32 @@ PERMISSIONS_POLICY = (
 )
 
 
+def media_origin() -> str:
+    """The origin of public media URLs when they are not the site's own (an object store)."""
+    url = urlsplit(storages["default"].url("probe.jpg"))
+    return f"{url.scheme}://{url.netloc}" if url.netloc else ""
+
+
+def with_media(policy: str, origin: str) -> str:
+    return (
+        policy.replace("img-src 'self' data:", f"img-src 'self' data: {origin}")
+        if origin
+        else policy
+    )
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        self.origins = {}  # per storage object: tests and reloads may configure another
 
     def __call__(self, request):
         response = self.get_response(request)
         staff = request.path.startswith("/admin/")
-        response.setdefault("Content-Security-Policy", STAFF_POLICY if staff else PUBLIC_POLICY)
+        storage = storages["default"]
+        if id(storage) not in self.origins:
+            self.origins = {id(storage): media_origin()}
+        policy = with_media(STAFF_POLICY if staff else PUBLIC_POLICY, self.origins[id(storage)])
+        response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
