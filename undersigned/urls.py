@@ -6,8 +6,6 @@ from django.views.static import serve
 
 from undersigned.workers.views import healthz
 
-admin.site.site_header = admin.site.site_title = f"{settings.SITE_NAME} staff"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("undersigned.api.urls")),

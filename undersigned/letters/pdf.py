@@ -11,7 +11,7 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from .models import Endorsement, Letter
+from .models import Endorsement, Letter, meaningful_country_total
 
 CACHE_SECONDS = 24 * 3600
 
@@ -27,7 +27,7 @@ def letter_html(letter: Letter) -> str:
                 "bidi": translation.get_language_bidi(),
                 "signatories": signatories,
                 "total": len(signatories),
-                "country_total": len({s.country.code for s in signatories if s.country}),
+                "country_total": meaningful_country_total(signatories),
                 "networks": list(letter.networks()),
                 "targets": letter.targets.all(),
             },

@@ -3,6 +3,7 @@
 Each staff workflow writes to the shared audit log in the same transaction as the change.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -145,6 +146,15 @@ def review(endorsement: Endorsement, status: str, **fields) -> bool:
     return bool(updated)
 
 
+def letter_date(letter: Letter):
+    """Midday of the letter's date line (in the site's time zone), or None without one."""
+    dated = letter.original.dated
+    if dated is None:
+        return None
+    moment = datetime.datetime.combine(dated, datetime.time(12))
+    return timezone.make_aware(moment)
+
+
 def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsement]:
     """Save the rows of a preview that are not duplicates, approved, in the list's order."""
     networks = {network.marker: network for network in letter.networks()}
@@ -166,6 +176,10 @@ def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsem
                 for index, row in enumerate(preview.new_rows)
             ]
         )
+        if signed_on := letter_date(letter):  # they signed the letter then, not today
+            Endorsement.objects.filter(pk__in=[e.pk for e in created]).update(created_at=signed_on)
+            for endorsement in created:
+                endorsement.created_at = signed_on
         Through = Endorsement.networks.through
         Through.objects.bulk_create(
             Through(endorsement_id=endorsement.pk, network_id=networks[marker].pk)

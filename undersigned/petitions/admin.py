@@ -3,17 +3,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.actions.admin import ActionAdmin
+from undersigned.actions.admin import ActionAdmin, preview_links
+from undersigned.staff.languages import fields_with_languages, language_fields_form
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
 
 from . import retention, services
-from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
-
-
-class PetitionTextInline(ScopedInline, admin.StackedInline):
-    model = PetitionText
-    extra = 0
-    min_num = 1
+from .admin_forms import PetitionAdminForm, text_fieldsets
+from .models import Demand, KeyFact, Petition, Photo, Signature
 
 
 class DemandInline(ScopedInline, admin.TabularInline):
@@ -28,30 +24,43 @@ class KeyFactInline(ScopedInline, admin.TabularInline):
     fields = ["language", "position", "figure", "label"]
 
 
-class PhotoInline(ScopedInline, admin.TabularInline):
+PHOTO_TEXTS = {"translated_alt_text": "alt_text", "translated_credit": "credit"}
+
+
+class PhotoInline(ScopedInline, admin.StackedInline):
     model = Photo
+    form = language_fields_form(Photo, PHOTO_TEXTS)
     extra = 0
-    fields = ["position", "image", "alt_text", "translated_alt_text", "credit"]
+    fields = fields_with_languages(["position", "image", "alt_text", "credit"], PHOTO_TEXTS)
 
 
 @admin.register(Petition)
 class PetitionAdmin(ActionAdmin):
+    form = PetitionAdminForm
     list_display = ["__str__", "slug", "organiser", "state", "opens_at", "closes_at", "count"]
     list_filter = ["state", "organiser"]
     search_fields = ["slug", "texts__title"]
     filter_horizontal = ["targets"]
-    inlines = [PetitionTextInline, DemandInline, KeyFactInline, PhotoInline]
+    inlines = [DemandInline, KeyFactInline, PhotoInline]
     actions = [*ActionAdmin.actions, "recount"]
     fieldsets = [
-        (None, {"fields": ["slug", "organiser", "targets", "original_language"]}),
-        (_("Publication"), {"fields": ["state", "opens_at", "closes_at", "goal"]}),
-        (
-            _("Signing"),
-            {"fields": ["double_opt_in", "require_challenge", "show_recent_signers"]},
-        ),
+        *text_fieldsets(),
+        (None, {"fields": ["organiser", "targets", "original_language"]}),
+        (_("Publication"), {"fields": ["state", "preview", "opens_at", "closes_at", "goal"]}),
+        (_("Signing"), {"fields": ["double_opt_in", "show_recent_signers"]}),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
+        (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
     ]
-    readonly_fields = ["state", "signer_data", "abuse_review"]
+    readonly_fields = ["state", "preview", "signer_data", "abuse_review"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_texts(form.instance)
+        form.instance.forget_cached_pages()
+
+    @admin.display(description=_("preview"))
+    def preview(self, petition):
+        return preview_links(petition)
 
     @admin.display(description=_("erasure"))
     def signer_data(self, petition):

@@ -17,6 +17,22 @@ class StaffConfig(AppConfig):
         post_migrate.connect(keep_roles_in_step, sender=self, dispatch_uid="sync-roles")
         user_logged_in.connect(signed_in, dispatch_uid="staff-signed-in")
         admin.site.login_form = ThrottledLoginForm
+        admin.site.site_header = admin.site.site_title = staff_site_title()
+        admin.site.index_title = _("Back office")
+
+
+def _staff_site_title() -> str:
+    from django.conf import settings
+    from django.utils.translation import gettext
+
+    return gettext("%(site)s staff") % {"site": settings.SITE_NAME}
+
+
+def staff_site_title():
+    """The back office's header, worded in the reader's language on each page."""
+    from django.utils.functional import lazy
+
+    return lazy(_staff_site_title, str)()
 
 
 def keep_roles_in_step(sender, using="default", apps=None, **kwargs):
