@@ -33,7 +33,7 @@ def test_a_campaigner_creates_previews_and_publishes_a_two_language_petition(liv
     english.get_by_label("Addressed to").fill("To the Minister of the Interior,")
     english.get_by_label("Petition text").fill("Release them today.")
     page.locator("select[name=organiser]").select_option(str(organisation.pk))
-    page.locator("#id_targets_from option").first.dblclick()
+    page.get_by_label("The UN Secretary-General").check()
     # Saved as a draft with only English: publishing is refused, with the reason
     page.get_by_role("button", name="Save and publish").click()
     assert "its texts in Arabic are missing" in page.locator(".messagelist").inner_text()
@@ -66,3 +66,35 @@ def test_a_campaigner_creates_previews_and_publishes_a_two_language_petition(liv
     page.goto(f"{base}/ar/petitions/release-the-aid-workers/")
     assert "معاينة" not in page.locator("main").inner_text()
     assert page.locator("input[name=email]").is_visible()
+
+
+def test_demands_are_reordered_with_move_buttons(live_server, page):
+    from undersigned.petitions.models import Demand
+
+    from .factories import make_petition
+
+    petition = make_petition()
+    Demand.objects.create(
+        petition=petition, language="en", position=1, heading="Second demand", text="Then."
+    )
+    member("nour", CAMPAIGNER, petition.organiser)
+    base = live_server.url
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{base}/admin/login/?next=/admin/petitions/petition/{petition.pk}/change/")
+    page.get_by_label("Username").fill("nour")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**/admin/petitions/petition/{petition.pk}/change/")
+
+    demands = page.locator("#demands-group")
+    assert demands.locator("input[name$='-position']").first.is_hidden()
+    second = demands.locator("tr.form-row", has=page.locator("input[value='Second demand']"))
+    second.get_by_role("button", name="Move up").click()
+    headings = [field.input_value() for field in demands.locator("input[name$='-heading']").all()]
+    assert headings.index("Second demand") < headings.index("Open the prisons")
+    page.get_by_role("button", name="Save and continue editing").click()
+    page.wait_for_selector(".messagelist")
+    english = petition.demands.filter(language="en").order_by("position")
+    assert [d.heading for d in english] == ["Second demand", "Open the prisons"]
+    arabic = petition.demands.get(language="ar")
+    assert arabic.heading == "افتحوا السجون"  # the other language's list is left alone

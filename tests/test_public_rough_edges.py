@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 def site_url(**env) -> str:
     environment = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "HOST", "PORT")}
     environment.update(env, DJANGO_SETTINGS_MODULE="undersigned.settings")
-    code = "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.SITE_URL)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, timeout=60
     )
@@ -62,6 +64,7 @@ def test_the_arabic_country_list_is_in_arabic_order(client):
     ranks = [alphabet.index(c) if c in alphabet else -1 for c in first_letters]
     known = [rank for rank in ranks if rank >= 0]
     assert known == sorted(known)
+
     def position(start):
         return next(index for index, name in enumerate(names) if name.startswith(start))
 

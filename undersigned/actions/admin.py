@@ -1,12 +1,13 @@
 """What the petition and letter admins share: the lifecycle's bulk actions."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from undersigned.staff.languages import language_name
 from undersigned.staff.scoping import ScopedAdmin
@@ -77,6 +78,11 @@ class ActionAdmin(ScopedAdmin):
     change_form_template = "actions/admin/change_form.html"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["order_labels"] = {
+            "up": gettext("Move up"),
+            "down": gettext("Move down"),
+            "order": gettext("Order"),
+        }
         context["may_publish"] = (obj is None or obj.state == State.DRAFT) and (
             self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
         )
@@ -105,6 +111,11 @@ class ActionAdmin(ScopedAdmin):
     def change_url(self, obj) -> str:
         opts = obj._meta
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "targets":  # a few, each named in the reader's language
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_actions(self, request):
         return actions_delete_last(super().get_actions(request))

@@ -115,7 +115,6 @@ class LetterAdmin(ActionAdmin):
     list_filter = ["state", "language", "organiser"]
     readonly_fields = ["state", "preview"]
     search_fields = ["title", "slug"]
-    filter_horizontal = ["targets"]
     inlines = [LetterTranslationInline, NetworkInline, PressContactInline]
 
     def get_inline_instances(self, request, obj=None):

@@ -12,15 +12,28 @@ from .admin_forms import PetitionAdminForm, text_fieldsets
 from .models import Demand, KeyFact, Petition, Photo, Signature
 
 
-class DemandInline(ScopedInline, admin.TabularInline):
-    model = Demand
+class OrderedInline(ScopedInline, admin.TabularInline):
+    """Rows moved up and down by buttons (actions/order.js), not by typed positions."""
+
     extra = 0
+    classes = ["ordered"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("heading", "text", "figure", "label"):
+            field.widget.attrs.update({"dir": "auto"})
+            if db_field.name == "text":
+                field.widget.attrs.update({"rows": 3})
+        return field
+
+
+class DemandInline(OrderedInline):
+    model = Demand
     fields = ["language", "position", "heading", "text"]
 
 
-class KeyFactInline(ScopedInline, admin.TabularInline):
+class KeyFactInline(OrderedInline):
     model = KeyFact
-    extra = 0
     fields = ["language", "position", "figure", "label"]
 
 
@@ -40,7 +53,6 @@ class PetitionAdmin(ActionAdmin):
     list_display = ["__str__", "slug", "organiser", "state", "opens_at", "closes_at", "count"]
     list_filter = ["state", "organiser"]
     search_fields = ["slug", "texts__title"]
-    filter_horizontal = ["targets"]
     inlines = [DemandInline, KeyFactInline, PhotoInline]
     actions = [*ActionAdmin.actions, "recount"]
     fieldsets = [
