@@ -35,7 +35,7 @@ def site_url(**env) -> str:
 def test_the_site_address_follows_host_and_port_unless_set():
     assert site_url() == "http://127.0.0.1:8000"
     assert site_url(PORT="8300") == "http://127.0.0.1:8300"
-    assert site_url(HOST="0.0.0.0", PORT="8300") == "http://127.0.0.1:8300"
+    assert site_url(HOST="0.0.0.0", PORT="8300") == "http://127.0.0.1:8300"  # noqa: S104
     assert site_url(HOST="localhost", PORT="8300", SITE_URL="https://x.example/") == (
         "https://x.example"
     )
