@@ -388,3 +388,82 @@ def test_a_delivered_petition_shows_no_next_goal_and_keeps_its_pledge(client):
     closed = make_petition("closed-one", state=State.CLOSED)
     page = client.get(f"/en/petitions/{closed.slug}/").content.decode()
     assert "What signers pledged" in page and "Next goal" in page
+
+
+# A8: people are told
+
+
+def test_the_endorsing_organisation_is_told_of_approval_and_refusal(
+    client, world, smtp_server, run_tasks
+):
+    from undersigned.letters.models import Endorsement
+
+    client.force_login(world.personas.campaigner_a)
+    pending = world.a.pending
+    client.post(
+        "/admin/letters/endorsement/",
+        {"action": "approve_selected", "_selected_action": [pending.pk], "index": 0},
+    )
+    run_tasks()
+    run_tasks()  # a second run sends nothing again
+    to_contact = [m for m in smtp_server.messages if m["to"] == ["contact@a.example.org"]]
+    assert len(to_contact) == 1
+    assert "is on the letter" in to_contact[0]["message"]["Subject"]
+
+    declined = Endorsement.objects.create(
+        letter=world.a.letter,
+        name="Doubtful aid",
+        contact_email="doubt@example.org",
+        language="ar",
+        status=Endorsement.Status.PENDING_REVIEW,
+    )
+    client.post(
+        "/admin/letters/endorsement/",
+        {
+            "action": "reject_selected",
+            "_selected_action": [declined.pk],
+            "index": 0,
+            "apply": "1",
+            "reason": "لم نتمكن من التحقق من وجود المنظمة.",
+        },
+    )
+    run_tasks()
+    message = next(m for m in smtp_server.messages if m["to"] == ["doubt@example.org"])
+    body = str(smtp_server.bodies(smtp_server.messages.index(message)))
+    assert "لم نتمكن من التحقق من وجود المنظمة." in body
+
+
+def test_staff_get_a_daily_digest_of_endorsements_waiting(world, smtp_server, run_tasks):
+    from django.core.management import call_command
+
+    call_command("housekeeping", verbosity=0)
+    run_tasks()
+    recipients = {tuple(m["to"]) for m in smtp_server.messages}
+    # organisation A's members who may moderate, not its viewer nor organisation B's
+    assert ("campaigner_a@example.org",) in recipients
+    assert ("admin_a@example.org",) in recipients
+    assert ("viewer_a@example.org",) not in recipients
+    digest = next(m for m in smtp_server.messages if m["to"] == ["campaigner_a@example.org"])
+    assert "1 endorsement is waiting for your review" in digest["message"]["Subject"]
+    count = len(smtp_server.messages)
+    call_command("housekeeping", verbosity=0)
+    run_tasks()
+    assert len(smtp_server.messages) == count  # once a day
+
+
+# A7: Markdown with a preview rendered by the public page's sanitiser
+
+
+def test_the_body_is_previewed_as_the_public_page_renders_it(campaigner, personas):
+    petition = make_petition(organiser=personas.organisation_a)
+    petition.texts.filter(language="en").update(
+        body="## Why\n\nThousands are held **without charge**.\n\n<script>alert(1)</script>"
+    )
+    page = campaigner.get(f"/admin/petitions/petition/{petition.pk}/change/").content.decode()
+    preview = page.split('class="markdown-preview"')[1].split("</div>")[0]
+    assert "<h2>Why</h2>" in preview and "<strong>without charge</strong>" in preview
+    assert "<script>" not in preview
+    assert "a blank line starts a new paragraph" in page
+    letter = make_letter(organiser=personas.organisation_a)
+    page = campaigner.get(f"/admin/letters/letter/{letter.pk}/change/").content.decode()
+    assert "<strong>urge</strong>" in page

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.pages.markdown import render_markdown
 from undersigned.staff.languages import language_name
 from undersigned.staff.scoping import ScopedAdmin
 
@@ -124,6 +125,20 @@ class ActionAdmin(ScopedAdmin):
         if obj is not None and obj.all_signatures().exists():
             return False
         return super().has_delete_permission(request, obj)
+
+
+MARKDOWN_HELP = _(
+    "Formatting: **bold**, *italic*, a line starting with ## is a heading, with - a list "
+    "item; [words](https://example.org) make a link; a blank line starts a new paragraph. "
+    "The preview below shows the text as it was last saved."
+)
+
+
+def markdown_preview(text: str) -> str:
+    """The saved Markdown as the public page renders it (the same sanitiser)."""
+    if not (text or "").strip():
+        return "—"
+    return format_html('<div class="markdown-preview" dir="auto">{}</div>', render_markdown(text))
 
 
 def preview_links(action) -> str:

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from undersigned.actions.admin import ActionAdmin, preview_links
+from undersigned.actions.admin import MARKDOWN_HELP, ActionAdmin, markdown_preview, preview_links
 from undersigned.actions.slugs import unique_slug
 from undersigned.staff import access
 from undersigned.staff.languages import fields_with_languages, language_fields_form
@@ -62,6 +62,9 @@ class SlugFromTitleForm(forms.ModelForm):
             self.fields["slug"].help_text = gettext_lazy(
                 "The letter's address. Leave empty to make it from the title."
             )
+        for name in ("body", "notes_to_editors"):
+            if name in self.fields:
+                self.fields[name].help_text = MARKDOWN_HELP
 
     def clean(self):
         cleaned = super().clean()
@@ -89,7 +92,20 @@ class LetterTranslationInline(ScopedInline, admin.StackedInline):
 class LetterAdmin(ActionAdmin):
     form = SlugFromTitleForm
     fieldsets = [
-        (None, {"fields": ["title", "language", "summary", "body", "organiser", "targets"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "language",
+                    "summary",
+                    "body",
+                    "body_preview",
+                    "organiser",
+                    "targets",
+                ]
+            },
+        ),
         (
             gettext_lazy("Publication"),
             {"fields": ["state", "preview", "place", "dated", "notes_to_editors"]},
@@ -113,7 +129,7 @@ class LetterAdmin(ActionAdmin):
         "to_verify",
     ]
     list_filter = ["state", "language", "organiser"]
-    readonly_fields = ["state", "preview"]
+    readonly_fields = ["state", "preview", "body_preview"]
     search_fields = ["title", "slug"]
     inlines = [LetterTranslationInline, NetworkInline, PressContactInline]
 
@@ -126,6 +142,10 @@ class LetterAdmin(ActionAdmin):
     @admin.display(description=gettext_lazy("preview"))
     def preview(self, letter):
         return preview_links(letter)
+
+    @admin.display(description=gettext_lazy("letter text as shown"))
+    def body_preview(self, letter):
+        return markdown_preview(letter.body)
 
     def get_queryset(self, request):
         status = Endorsement.Status

@@ -111,6 +111,7 @@ def approve(endorsement: Endorsement, user) -> bool:
         changed = review(endorsement, Status.APPROVED, position=next_position(endorsement.letter))
         if changed:
             record(user, "endorsement.approved", endorsement, letter=endorsement.letter.slug)
+            tell_the_contact(endorsement)
     return changed
 
 
@@ -119,7 +120,16 @@ def reject(endorsement: Endorsement, reason: str, user) -> bool:
         changed = review(endorsement, Status.REJECTED, rejection_reason=reason)
         if changed:
             record(user, "endorsement.rejected", endorsement, reason=reason)
+            tell_the_contact(endorsement)
     return changed
+
+
+def tell_the_contact(endorsement: Endorsement) -> None:
+    """Queue the email of staff's decision, in the same transaction as the decision."""
+    from .tasks import send_endorsement_decision
+
+    if endorsement.contact_email:
+        send_endorsement_decision.enqueue(endorsement.pk)
 
 
 def merge(duplicate: Endorsement, into: Endorsement, user) -> bool:

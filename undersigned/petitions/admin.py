@@ -1,14 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.actions.admin import ActionAdmin, preview_links
+from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
 from undersigned.staff.languages import fields_with_languages, language_fields_form
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
 
 from . import retention, services
-from .admin_forms import PetitionAdminForm, text_fieldsets
+from .admin_forms import PetitionAdminForm, text_field, text_fieldsets
 from .models import Demand, KeyFact, Petition, Photo, Signature
 
 
@@ -63,7 +64,13 @@ class PetitionAdmin(ActionAdmin):
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
         (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
     ]
-    readonly_fields = ["state", "preview", "signer_data", "abuse_review"]
+    readonly_fields = [
+        "state",
+        "preview",
+        "signer_data",
+        "abuse_review",
+        *(text_field(code, "body_preview") for code, _name in settings.LANGUAGES),
+    ]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -94,6 +101,19 @@ class PetitionAdmin(ActionAdmin):
         for petition in queryset:
             services.recount(petition, request.user)
         self.message_user(request, _("Counts rebuilt."))
+
+
+def body_preview(language: str):
+    def preview(self, petition):
+        text = petition.texts.filter(language=language).first() if petition.pk else None
+        return markdown_preview(text.body if text else "")
+
+    preview.short_description = _("body as shown")
+    return preview
+
+
+for _code, _name in settings.LANGUAGES:
+    setattr(PetitionAdmin, text_field(_code, "body_preview"), body_preview(_code))
 
 
 @admin.register(Signature)

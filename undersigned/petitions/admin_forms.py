@@ -7,11 +7,13 @@ from django.forms.models import fields_for_model
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.actions.admin import MARKDOWN_HELP
 from undersigned.actions.slugs import unique_slug
 
 from .models import Petition, PetitionText
 
 TEXT_FIELDS = ["title", "summary", "body", "pledge_heading", "pledge", "thank_you"]
+SHOWN_FIELDS = ["title", "summary", "body", "body_preview", "pledge_heading", "pledge", "thank_you"]
 REQUIRED_TEXT = ["title", "summary", "pledge_heading", "pledge"]
 
 
@@ -25,6 +27,8 @@ def language_text_fields() -> dict[str, forms.Field]:
         direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
         for name, field in fields_for_model(PetitionText, fields=TEXT_FIELDS).items():
             field.required = False
+            if name == "body":
+                field.help_text = MARKDOWN_HELP
             field.widget.attrs.update({"lang": code, "dir": direction})
             declared[text_field(code, name)] = field
     return declared
@@ -115,7 +119,7 @@ def text_fieldsets() -> list:
         (
             LanguageHeading(code),
             {
-                "fields": [text_field(code, name) for name in TEXT_FIELDS],
+                "fields": [text_field(code, name) for name in SHOWN_FIELDS],
                 "classes": [f"language-group language-{code}"],
             },
         )
