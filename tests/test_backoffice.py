@@ -467,3 +467,11 @@ def test_the_body_is_previewed_as_the_public_page_renders_it(campaigner, persona
     letter = make_letter(organiser=personas.organisation_a)
     page = campaigner.get(f"/admin/letters/letter/{letter.pk}/change/").content.decode()
     assert "<strong>urge</strong>" in page
+
+
+def test_a_viewer_reads_both_texts_on_the_petitions_page(client, personas):
+    petition = make_petition(organiser=personas.organisation_a)
+    client.force_login(personas.viewer_a)
+    page = client.get(f"/admin/petitions/petition/{petition.pk}/change/").content.decode()
+    assert "الحرية للمعتقلين" in page and "Free the detained" in page
+    assert 'name="en_title"' not in page

@@ -144,7 +144,7 @@ def markdown_preview(text: str) -> str:
 def preview_links(action) -> str:
     """Links to the action's public page in each language it is written in: for a draft,
     the preview of the page as it will be once open."""
-    if action.pk is None:
+    if action.pk is None or not action.slug:  # not saved yet, or a form sent back
         return "—"
     languages = [code for code, _name in settings.LANGUAGES if action.has_text_in(code)]
     return format_html_join(

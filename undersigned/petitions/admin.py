@@ -9,8 +9,8 @@ from undersigned.staff.languages import fields_with_languages, language_fields_f
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
 
 from . import retention, services
-from .admin_forms import PetitionAdminForm, text_field, text_fieldsets
-from .models import Demand, KeyFact, Petition, Photo, Signature
+from .admin_forms import TEXT_FIELDS, PetitionAdminForm, text_field, text_fieldsets
+from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
 
 
 class OrderedInline(ScopedInline, admin.TabularInline):
@@ -112,8 +112,21 @@ def body_preview(language: str):
     return preview
 
 
+def text_shown(language: str, name: str):
+    """What a role that only reads sees in place of a text field."""
+
+    def shown(self, petition):
+        text = petition.texts.filter(language=language).first() if petition.pk else None
+        return getattr(text, name, "") if text else ""
+
+    shown.short_description = PetitionText._meta.get_field(name).verbose_name
+    return shown
+
+
 for _code, _name in settings.LANGUAGES:
     setattr(PetitionAdmin, text_field(_code, "body_preview"), body_preview(_code))
+    for _field in TEXT_FIELDS:
+        setattr(PetitionAdmin, text_field(_code, _field), text_shown(_code, _field))
 
 
 @admin.register(Signature)

@@ -56,10 +56,11 @@ class PetitionTextsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
-        self.fields["slug"].help_text = _(
-            "The petition's address. Leave empty to make it from the title."
-        )
+        if "slug" in self.fields:  # not for a role that only reads
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _(
+                "The petition's address. Leave empty to make it from the title."
+            )
         if self.instance.pk:
             for text in self.instance.texts.all():
                 for name in TEXT_FIELDS:
