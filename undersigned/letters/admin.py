@@ -65,6 +65,9 @@ class SlugFromTitleForm(forms.ModelForm):
         for name in ("body", "notes_to_editors"):
             if name in self.fields:
                 self.fields[name].help_text = MARKDOWN_HELP
+        for name in ("title", "summary", "body", "place", "notes_to_editors"):
+            if name in self.fields:  # an English letter reads left to right in the Arabic admin
+                self.fields[name].widget.attrs["dir"] = "auto"
 
     def clean(self):
         cleaned = super().clean()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
@@ -51,7 +52,7 @@ class PhotoInline(ScopedInline, admin.StackedInline):
 @admin.register(Petition)
 class PetitionAdmin(ActionAdmin):
     form = PetitionAdminForm
-    list_display = ["__str__", "slug", "organiser", "state", "opens_at", "closes_at", "count"]
+    list_display = ["title", "slug", "organiser", "state", "opens_at", "closes_at", "count"]
     list_filter = ["state", "organiser"]
     search_fields = ["slug", "texts__title"]
     inlines = [DemandInline, KeyFactInline, PhotoInline]
@@ -76,6 +77,11 @@ class PetitionAdmin(ActionAdmin):
         super().save_related(request, form, formsets, change)
         form.save_texts(form.instance)
         form.instance.forget_cached_pages()
+
+    @admin.display(description=_("title"))
+    def title(self, petition):
+        """In the reader's language when the petition is written in it."""
+        return petition.title_in(get_language())
 
     @admin.display(description=_("preview"))
     def preview(self, petition):

@@ -48,6 +48,7 @@ class LanguageFieldsForm(forms.ModelForm):
             if source in self.fields:
                 label = self._meta.model._meta.get_field(source).verbose_name
                 self.fields[source].label = in_language(label, settings.LANGUAGE_CODE)
+                self.fields[source].widget.attrs["dir"] = "auto"
             values = getattr(self.instance, stored, None) or {}
             for code in other_languages():
                 self.initial.setdefault(field_name(stored, code), values.get(code, ""))
