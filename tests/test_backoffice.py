@@ -475,3 +475,81 @@ def test_a_viewer_reads_both_texts_on_the_petitions_page(client, personas):
     page = client.get(f"/admin/petitions/petition/{petition.pk}/change/").content.decode()
     assert "الحرية للمعتقلين" in page and "Free the detained" in page
     assert 'name="en_title"' not in page
+
+
+# A2, A3 for letters: the translation on the original's page, slugs made from titles
+
+
+def letter_post(letter, **extra) -> dict:
+    data = {
+        "title": letter.title,
+        "language": letter.language,
+        "summary": letter.summary,
+        "body": letter.body,
+        "organiser": letter.organiser_id,
+        "place": letter.place,
+        "notes_to_editors": letter.notes_to_editors,
+        "accepts_public_endorsements": "on",
+        "signatory_order": letter.signatory_order,
+        "slug": letter.slug,
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
+        "network_set-TOTAL_FORMS": "0",
+        "network_set-INITIAL_FORMS": "0",
+        "press_contacts-TOTAL_FORMS": "0",
+        "press_contacts-INITIAL_FORMS": "0",
+    }
+    data.update(extra)
+    return data
+
+
+def test_a_letters_translation_is_written_on_the_originals_page(campaigner, personas):
+    letter = make_letter(arabic=False, organiser=personas.organisation_a)
+    letter.network_set.all().delete()
+    letter.press_contacts.all().delete()
+    url = f"/admin/letters/letter/{letter.pk}/change/"
+    page = campaigner.get(url).content.decode()
+    assert 'id="translations-group"' in page
+    response = campaigner.post(
+        url,
+        letter_post(
+            letter,
+            **{
+                "translations-TOTAL_FORMS": "1",
+                "translations-0-language": "ar",
+                "translations-0-title": "أوقفوا الهجمات على المدنيين",
+                "translations-0-body": "نحن المنظمات الموقّعة أدناه.",
+                "translations-0-summary": "",
+                "translations-0-place": "جنيف",
+                "translations-0-notes_to_editors": "",
+                "translations-0-slug": "",
+            },
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    translation = letter.translations.get()
+    assert translation.slug == "awqfwa-alhjmat-ala-almdnyyn"
+    assert translation.organiser == letter.organiser and translation.state == letter.state
+
+
+def test_a_new_letter_gets_its_slug_from_its_title(campaigner, personas):
+    response = campaigner.post(
+        "/admin/letters/letter/add/",
+        {
+            "title": "Protect the hospitals",
+            "language": "en",
+            "body": "We ask.",
+            "organiser": personas.organisation_a.pk,
+            "signatory_order": "alphabetical",
+            "accepts_public_endorsements": "on",
+            "slug": "",
+            "translations-TOTAL_FORMS": "0",
+            "translations-INITIAL_FORMS": "0",
+            "network_set-TOTAL_FORMS": "0",
+            "network_set-INITIAL_FORMS": "0",
+            "press_contacts-TOTAL_FORMS": "0",
+            "press_contacts-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert Letter.objects.get(slug="protect-the-hospitals").state == Letter.State.DRAFT
