@@ -18,7 +18,6 @@ class StaffConfig(AppConfig):
         user_logged_in.connect(signed_in, dispatch_uid="staff-signed-in")
         admin.site.login_form = ThrottledLoginForm
         admin.site.site_header = admin.site.site_title = staff_site_title()
-        admin.site.index_title = _("Back office")
 
 
 def _staff_site_title() -> str:
