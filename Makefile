@@ -19,6 +19,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+# `make run PORT=8300`: the site's links (SITE_URL, unless set) follow HOST and PORT.
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
+
 ## run: install, migrate SQLite, load demo content, serve on http://127.0.0.1:8000/ with a task worker (restarted if it exits)
 run: $(VENV)/.installed
 	$(BIN)/undersigned migrate --noinput -v0

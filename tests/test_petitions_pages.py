@@ -70,7 +70,7 @@ def test_drafts_are_hidden_from_visitors_and_previewed_for_staff(client, admin_c
     assert client.get(URL).status_code == 404
     preview = admin_client.get(URL)
     assert preview.status_code == 200
-    assert "Preview: this petition is a draft" in preview.content.decode()
+    assert "Preview — not published" in preview.content.decode()
     assert client.post(URL, signer()).status_code == 404
     assert Signature.objects.count() == 0
 

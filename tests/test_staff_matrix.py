@@ -346,3 +346,21 @@ def test_a_refusal_says_so_in_the_sites_style(client, world):
     html = response.content.decode()
     assert "Your role does not allow this" in html and 'href="/admin/"' in html
     assert "Signer of A" not in html
+
+
+def test_save_and_publish_is_for_those_who_may_change_the_action(client, world):
+    """The change form's "Save and publish" opens a draft through the lifecycle: refused
+    (and nothing opened) for a role that may not change it, 404 for another organisation."""
+    from .factories import make_petition
+
+    draft = make_petition("a-draft", state=State.DRAFT, organiser=world.personas.organisation_a)
+    url = f"/admin/petitions/petition/{draft.pk}/change/"
+    for persona in ["viewer_a", "campaigner_b", "visitor", "campaigner_a"]:
+        client_for(client, world, persona)
+        response = client.post(url, {"_publish": "1"})
+        wanted = expected_status(persona, ["petitions.change_petition"])
+        if wanted == 200:  # the form (posted incomplete) comes back; nothing is opened
+            assert response.status_code == 200, persona
+        else:
+            assert response.status_code == wanted, (persona, response.status_code)
+        assert Petition.objects.get(pk=draft.pk).state == State.DRAFT, persona

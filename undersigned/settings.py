@@ -21,7 +21,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("DATA_DIR") or BASE_DIR / "data")
 
 DEBUG = env_bool("DEBUG", False)
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Unset, the site's address follows the HOST and PORT `make run` serves on, so that the links
+# in emails, share buttons and the API work on whatever port the demo runs.
+SERVED_HOST = env_str("HOST", "127.0.0.1")
+SERVED_AT = (
+    f"{'127.0.0.1' if SERVED_HOST in ('0.0.0.0', '::') else SERVED_HOST}:{env_int('PORT', 8000)}"  # noqa: S104
+)
+SITE_URL = env_str("SITE_URL", f"http://{SERVED_AT}").rstrip("/")
 SITE_NAME = env_str("SITE_NAME", "Undersigned")
 HTTPS = urlsplit(SITE_URL).scheme == "https"
 
@@ -174,6 +180,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Languages: every public page exists in each, under its prefix (/en/, /ar/).
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
+# The names people use, not ISO's "Bahamas (The)" and "Naoero".
+COUNTRIES_OVERRIDE = {"BS": _("Bahamas"), "NR": _("Nauru")}
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = env_str("TIME_ZONE", "UTC")

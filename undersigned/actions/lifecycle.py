@@ -11,6 +11,7 @@ from datetime import datetime
 from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.audit.models import record
@@ -65,6 +66,8 @@ def change_state(action: Action, verb: str, user, *, at: datetime | None = None)
             return locked
         if locked.state not in sources:
             raise TransitionRefused(REFUSALS[verb])
+        if target == State.OPEN:
+            check_languages(locked)
         now = timezone.now()
         fields = {"state": target, "updated_at": now, **locked.lifecycle_fields(target, now)}
         if target == State.CLOSED:
@@ -79,6 +82,20 @@ def change_state(action: Action, verb: str, user, *, at: datetime | None = None)
         record(user, f"{locked.kind}.{verb}", locked, previous_state=previous)
         transaction.on_commit(locked.forget_cached_pages)
     return locked
+
+
+def check_languages(action: Action) -> None:
+    """Publishing needs the texts in every language the organisation requires."""
+    missing = action.languages_missing(list(action.organiser.required_languages or []))
+    if missing:
+        names = ", ".join(gettext(get_language_info(code)["name"]) for code in missing)
+        raise TransitionRefused(
+            gettext(
+                "Not published: its texts in %(languages)s are missing, and %(organisation)s "
+                "publishes only actions written in every language it requires."
+            )
+            % {"languages": names, "organisation": action.organiser.name}
+        )
 
 
 def action_models() -> list[type[Action]]:

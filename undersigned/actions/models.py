@@ -60,6 +60,14 @@ class Action(models.Model):
     def title_in(self, language: str) -> str:
         raise NotImplementedError
 
+    def has_text_in(self, language: str) -> bool:
+        """Written in `language` (not only shown in another one)."""
+        raise NotImplementedError
+
+    def languages_missing(self, required: list[str]) -> list[str]:
+        """Of the `required` languages, those the action is not yet written in."""
+        return [language for language in required if not self.has_text_in(language)]
+
     def organiser_in(self, language: str) -> str:
         return self.organiser.name_in(language)
 

@@ -15,8 +15,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from undersigned.actions.admin import ActionAdmin
+from undersigned.actions.admin import MARKDOWN_HELP, ActionAdmin, markdown_preview, preview_links
+from undersigned.actions.slugs import unique_slug
 from undersigned.staff import access
+from undersigned.staff.languages import fields_with_languages, language_fields_form
 from undersigned.staff.scoping import AuditedViews, ScopedAdmin, ScopedInline
 
 from . import importer, services
@@ -30,19 +32,96 @@ from .models import (
     normalise_name,
 )
 
+NETWORK_TEXTS = {"translated_names": "name", "translated_texts": "text"}
+CONTACT_TEXTS = {"translated_roles": "role", "translated_organisations": "organisation"}
 
-class NetworkInline(ScopedInline, admin.TabularInline):
+
+class NetworkInline(ScopedInline, admin.StackedInline):
     model = Network
+    form = language_fields_form(Network, NETWORK_TEXTS)
+    fields = fields_with_languages(["marker", "name", "text"], NETWORK_TEXTS)
     extra = 0
 
 
-class PressContactInline(ScopedInline, admin.TabularInline):
+class PressContactInline(ScopedInline, admin.StackedInline):
     model = PressContact
+    form = language_fields_form(PressContact, CONTACT_TEXTS)
+    fields = fields_with_languages(
+        ["name", "role", "organisation", "email", "phone"], CONTACT_TEXTS
+    )
     extra = 0
+
+
+class SlugFromTitleForm(forms.ModelForm):
+    """The slug is optional: left empty, it is made from the title (transliterated)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = gettext_lazy(
+                "The letter's address. Leave empty to make it from the title."
+            )
+        for name in ("body", "notes_to_editors"):
+            if name in self.fields:
+                self.fields[name].help_text = MARKDOWN_HELP
+        for name in ("title", "summary", "body", "place", "notes_to_editors"):
+            if name in self.fields:  # an English letter reads left to right in the Arabic admin
+                self.fields[name].widget.attrs["dir"] = "auto"
+
+    def clean(self):
+        cleaned = super().clean()
+        if "slug" in self.fields and not cleaned.get("slug") and cleaned.get("title"):
+            cleaned["slug"] = unique_slug(
+                cleaned["title"], Letter, max_length=120, exclude_pk=self.instance.pk
+            )
+        return cleaned
+
+
+class LetterTranslationInline(ScopedInline, admin.StackedInline):
+    """The letter's translations, edited on the original's page (each keeps its own public
+    address and PDF)."""
+
+    model = Letter
+    form = SlugFromTitleForm
+    fk_name = "translation_of"
+    fields = ["language", "title", "summary", "body", "place", "notes_to_editors", "slug"]
+    extra = 0
+    verbose_name = gettext_lazy("translation")
+    verbose_name_plural = gettext_lazy("translations")
 
 
 @admin.register(Letter)
 class LetterAdmin(ActionAdmin):
+    form = SlugFromTitleForm
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "language",
+                    "summary",
+                    "body",
+                    "body_preview",
+                    "organiser",
+                    "targets",
+                ]
+            },
+        ),
+        (
+            gettext_lazy("Publication"),
+            {"fields": ["state", "preview", "place", "dated", "notes_to_editors"]},
+        ),
+        (
+            gettext_lazy("Signatories"),
+            {"fields": ["accepts_public_endorsements", "signatory_order"]},
+        ),
+        (
+            gettext_lazy("Advanced"),
+            {"fields": ["slug", "translation_of"], "classes": ["collapse"]},
+        ),
+    ]
     list_display = [
         "title",
         "language",
@@ -53,11 +132,23 @@ class LetterAdmin(ActionAdmin):
         "to_verify",
     ]
     list_filter = ["state", "language", "organiser"]
-    readonly_fields = ["state"]
+    readonly_fields = ["state", "preview", "body_preview"]
     search_fields = ["title", "slug"]
-    prepopulated_fields = {"slug": ["title"]}
-    filter_horizontal = ["targets"]
-    inlines = [NetworkInline, PressContactInline]
+    inlines = [LetterTranslationInline, NetworkInline, PressContactInline]
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is not None and obj.translation_of_id:  # a translation's own page: its texts
+            return []
+        return inlines
+
+    @admin.display(description=gettext_lazy("preview"))
+    def preview(self, letter):
+        return preview_links(letter)
+
+    @admin.display(description=gettext_lazy("letter text as shown"))
+    def body_preview(self, letter):
+        return markdown_preview(letter.body)
 
     def get_queryset(self, request):
         status = Endorsement.Status

@@ -3,7 +3,10 @@ English and Arabic. Their signatory lists go through the importer, as staff woul
 Contacts are invented (example.org)."""
 
 import datetime
+import re
 from pathlib import Path
+
+from django_countries import countries
 
 from undersigned.organisations.models import Organisation, Target
 
@@ -39,6 +42,8 @@ LETTERS = [
                 "role": "Press officer",
                 "organisation": "Coalition secretariat",
                 "email": "press@example.org",
+                "translated_roles": {"ar": "مسؤولة الصحافة"},
+                "translated_organisations": {"ar": "أمانة التحالف"},
             }
         ],
     },
@@ -95,6 +100,8 @@ LETTERS = [
                 "role": "Media officer",
                 "organisation": "Coalition press office",
                 "email": "media@example.org",
+                "translated_roles": {"ar": "مسؤول الإعلام"},
+                "translated_organisations": {"ar": "المكتب الصحفي للتحالف"},
                 "phone": "+1 202 555 0142",
             }
         ],
@@ -173,4 +180,21 @@ def import_signatories(letter: Letter, filename: str) -> int:
     created = services.import_endorsements(letter, preview, user=None) if preview.new_rows else []
     for name, country in KNOWN_COUNTRIES.items():
         Endorsement.objects.filter(letter=letter, name=name, country="").update(country=country)
+    for endorsement in Endorsement.objects.filter(letter=letter, country=""):
+        if country := country_in_name(endorsement.name):
+            Endorsement.objects.filter(pk=endorsement.pk).update(country=country)
     return len(created)
+
+
+# The seed's list names many organisations' countries: "…, India", "… – Libya", "… (Nepal)".
+COUNTRY_AT_END = re.compile(r"(?:,|–|-|\(|\bin|\bof)\s*([A-Z][A-Za-z .'’]+?)\)?\s*[*†]*$")
+ALSO_CALLED = {"USA": "US", "UK": "GB", "Syria": "SY", "Palestine": "PS", "Congo": "CD"}
+
+
+def country_in_name(name: str) -> str:
+    found = COUNTRY_AT_END.search(name)
+    if not found:
+        return ""
+    words = found.group(1).strip()
+    code = ALSO_CALLED.get(words) or countries.by_name(words)
+    return code or ""

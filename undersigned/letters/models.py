@@ -107,6 +107,14 @@ class Letter(Action):
         with translation.override(language):
             return (self.version_in(language) or self.original).get_absolute_url()
 
+    def has_text_in(self, language: str) -> bool:
+        """Written in `language`: the original or one of its translations, public or not."""
+        original = self.original
+        return (
+            original.language == language
+            or original.translations.filter(language=language).exists()
+        )
+
     def counted_signatures(self) -> models.QuerySet:
         return Endorsement.objects.filter(letter=self.original).approved().order_by()
 
@@ -223,6 +231,12 @@ class PressContact(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    translated_roles = models.JSONField(
+        _("role in other languages"), default=dict, blank=True, editable=False
+    )
+    translated_organisations = models.JSONField(
+        _("organisation in other languages"), default=dict, blank=True, editable=False
+    )
 
     organisation_path = "letter__organiser"
 
@@ -233,6 +247,12 @@ class PressContact(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def role_in(self, language: str) -> str:
+        return self.translated_roles.get(language) or self.role
+
+    def organisation_in(self, language: str) -> str:
+        return self.translated_organisations.get(language) or self.organisation
 
 
 class EndorsementQuerySet(models.QuerySet):
@@ -365,6 +385,13 @@ class Endorsement(models.Model):
 
     def markers(self) -> str:
         return "".join(network.marker for network in self.networks.all())
+
+
+def meaningful_country_total(signatories) -> int:
+    """How many countries the signatories come from, or 0 when most have no country: "from
+    4 countries" would make a coalition of 45 countries look like 4."""
+    known = [signatory.country.code for signatory in signatories if signatory.country]
+    return len(set(known)) if len(known) * 2 > len(signatories) else 0
 
 
 def public_letters(language: str) -> list[Letter]:

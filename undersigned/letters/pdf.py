@@ -18,7 +18,7 @@ from django.utils import translation
 
 from undersigned.storage import private_files, save_by_content
 
-from .models import Endorsement, Letter, ReadyPdf
+from .models import Endorsement, Letter, ReadyPdf, meaningful_country_total
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def letter_html(letter: Letter) -> str:
                 "bidi": translation.get_language_bidi(),
                 "signatories": signatories,
                 "total": len(signatories),
-                "country_total": len({s.country.code for s in signatories if s.country}),
+                "country_total": meaningful_country_total(signatories),
                 "networks": list(letter.networks()),
                 "targets": letter.targets.all(),
             },

@@ -3,6 +3,7 @@
 Each staff workflow writes to the shared audit log in the same transaction as the change.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -111,6 +112,7 @@ def approve(endorsement: Endorsement, user) -> bool:
         changed = review(endorsement, Status.APPROVED, position=next_position(endorsement.letter))
         if changed:
             record(user, "endorsement.approved", endorsement, letter=endorsement.letter.slug)
+            tell_the_contact(endorsement)
     return changed
 
 
@@ -119,7 +121,16 @@ def reject(endorsement: Endorsement, reason: str, user) -> bool:
         changed = review(endorsement, Status.REJECTED, rejection_reason=reason)
         if changed:
             record(user, "endorsement.rejected", endorsement, reason=reason)
+            tell_the_contact(endorsement)
     return changed
+
+
+def tell_the_contact(endorsement: Endorsement) -> None:
+    """Queue the email of staff's decision, in the same transaction as the decision."""
+    from .tasks import send_endorsement_decision
+
+    if endorsement.contact_email:
+        send_endorsement_decision.enqueue(endorsement.pk)
 
 
 def merge(duplicate: Endorsement, into: Endorsement, user) -> bool:
@@ -148,6 +159,15 @@ def review(endorsement: Endorsement, status: str, **fields) -> bool:
     return bool(updated)
 
 
+def letter_date(letter: Letter):
+    """Midday of the letter's date line (in the site's time zone), or None without one."""
+    dated = letter.original.dated
+    if dated is None:
+        return None
+    moment = datetime.datetime.combine(dated, datetime.time(12))
+    return timezone.make_aware(moment)
+
+
 def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsement]:
     """Save the rows of a preview that are not duplicates, approved, in the list's order."""
     networks = {network.marker: network for network in letter.networks()}
@@ -169,6 +189,10 @@ def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsem
                 for index, row in enumerate(preview.new_rows)
             ]
         )
+        if signed_on := letter_date(letter):  # they signed the letter then, not today
+            Endorsement.objects.filter(pk__in=[e.pk for e in created]).update(created_at=signed_on)
+            for endorsement in created:
+                endorsement.created_at = signed_on
         Through = Endorsement.networks.through
         Through.objects.bulk_create(
             Through(endorsement_id=endorsement.pk, network_id=networks[marker].pk)

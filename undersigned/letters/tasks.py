@@ -2,7 +2,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django_tasks import task
 
-from undersigned.emails.sending import send_templated_email
+from undersigned.emails.sending import send_once, send_templated_email
 from undersigned.pages import confirmations
 
 from .models import Endorsement
@@ -58,3 +58,48 @@ def render_letter_pdfs(letter_pk: int) -> int:
     for letter in versions:
         refresh_pdf(letter)
     return len(versions)
+
+
+DECISION_TEMPLATES = {
+    Endorsement.Status.APPROVED: "letters/emails/endorsement_approved",
+    Endorsement.Status.REJECTED: "letters/emails/endorsement_declined",
+}
+
+
+@task()
+def send_endorsement_decision(endorsement_pk: int) -> bool:
+    """Tell the endorsing organisation's contact what staff decided (with their reason for a
+    refusal). Once per endorsement and decision, however often the task runs."""
+    endorsement = Endorsement.objects.select_related("letter").filter(pk=endorsement_pk).first()
+    if endorsement is None or endorsement.status not in DECISION_TEMPLATES:
+        return False
+    if not endorsement.contact_email:
+        return False
+    with translation.override(endorsement.language):
+        letter = endorsement.letter.version_in(endorsement.language) or endorsement.letter
+        letter_url = settings.SITE_URL + letter.get_absolute_url()
+    return send_once(
+        f"endorsement-decision:{endorsement.pk}:{endorsement.status}",
+        DECISION_TEMPLATES[endorsement.status],
+        to=endorsement.contact_email,
+        language=endorsement.language,
+        context={"endorsement": endorsement, "letter": letter, "letter_url": letter_url},
+    )
+
+
+@task()
+def send_review_digests() -> int:
+    """Once a day: each member who may moderate an organisation's endorsements is told how
+    many wait for review on its letters (nothing is sent when none wait)."""
+    from .digests import review_digests
+
+    sent = 0
+    for digest in review_digests(timezone.localdate()):
+        sent += send_once(
+            digest.key,
+            "letters/emails/review_digest",
+            to=digest.to,
+            language=settings.LANGUAGE_CODE,
+            context=digest.context,
+        )
+    return sent

@@ -2,17 +2,18 @@ import logging
 import math
 
 from django.db import DatabaseError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.limits import burst_wait, over_limit
+from undersigned.staff import access
 
 from . import services
 from .forms import EndorsementForm, ListFilterForm
-from .models import Endorsement, Letter
+from .models import Endorsement, Letter, meaningful_country_total
 from .pdf import letter_pdf
 
 logger = logging.getLogger(__name__)
@@ -34,9 +35,20 @@ def version_redirect(request, letter: Letter):
     return redirect(version.get_absolute_url() + (f"?{query}" if query else ""))
 
 
+def get_letter_for_reader(request, slug: str) -> Letter:
+    """A public letter; a draft too for its own organisation's staff, as a preview."""
+    queryset = Letter.objects.select_related("organiser", "translation_of")
+    letter = get_object_or_404(queryset, slug=slug)
+    if letter.state == Letter.State.DRAFT and not access.may(
+        request.user, "letters.view_letter", letter
+    ):
+        raise Http404
+    return letter
+
+
 @require_GET
 def letter_detail(request, slug):
-    letter = get_public_letter(slug)
+    letter = get_letter_for_reader(request, slug)
     if response := version_redirect(request, letter):
         return response
     signatories = list(Endorsement.objects.numbered(letter))
@@ -48,11 +60,13 @@ def letter_detail(request, slug):
         "signatories": shown,
         "filtered": len(shown) != len(signatories),
         "total": len(signatories),
-        "country_total": len(countries),
+        "country_total": meaningful_country_total(signatories),
         "filter_form": filter_form,
         "networks": list(letter.networks()),
         "press_contacts": letter.press_contacts.all(),
         "targets": letter.targets.all(),
+        "target_names": [target.name_in(letter.language) for target in letter.targets.all()],
+        "preview": letter.state == Letter.State.DRAFT,
         "other_versions": letter.other_versions(),
     }
     return render(request, "letters/letter.html", context)

@@ -18,6 +18,8 @@ ORGANISERS = [
         "website": "https://thesyriacampaign.org/",
         "country": "GB",
         "description": "Works alongside Syrian human-rights defenders, families and survivors.",
+        # publishes only what is written in both languages (the publishing check, staff.md)
+        "required_languages": ["en", "ar"],
     },
     {
         "slug": "civic",

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -18,7 +20,8 @@ class LocalisedNameMixin(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return self.name
+        # In the reader's language: admin choices and lists show "الأمم المتحدة" in Arabic.
+        return self.name_in(get_language() or settings.LANGUAGE_CODE)
 
     def name_in(self, language: str) -> str:
         return self.translated_names.get(language) or self.name
@@ -39,6 +42,12 @@ class Organisation(LocalisedNameMixin):
             "Members whose role shows signers' data must always use one; tick this to ask it "
             "of every member."
         ),
+    )
+    required_languages = models.JSONField(
+        _("languages every action must be written in"),
+        default=list,
+        blank=True,
+        help_text=_("An action is not published until its texts exist in each of these."),
     )
 
     organisation_path = "pk"

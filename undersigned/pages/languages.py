@@ -21,6 +21,7 @@ def language_links(request, current: str) -> list[dict]:
             "name": get_language_info(code)["name_local"],
             "url": switch_url(path, current, code),
             "current": code == current,
+            "default": code == settings.LANGUAGE_CODE,
         }
         for code, _name in settings.LANGUAGES
     ]

@@ -1,57 +1,91 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.actions.admin import ActionAdmin
+from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
+from undersigned.staff.languages import fields_with_languages, language_fields_form
 from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, ScopedInline
 
 from . import retention, services
+from .admin_forms import TEXT_FIELDS, PetitionAdminForm, text_field, text_fieldsets
 from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
 
 
-class PetitionTextInline(ScopedInline, admin.StackedInline):
-    model = PetitionText
+class OrderedInline(ScopedInline, admin.TabularInline):
+    """Rows moved up and down by buttons (actions/order.js), not by typed positions."""
+
     extra = 0
-    min_num = 1
+    classes = ["ordered"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("heading", "text", "figure", "label"):
+            field.widget.attrs.update({"dir": "auto"})
+            if db_field.name == "text":
+                field.widget.attrs.update({"rows": 3})
+        return field
 
 
-class DemandInline(ScopedInline, admin.TabularInline):
+class DemandInline(OrderedInline):
     model = Demand
-    extra = 0
     fields = ["language", "position", "heading", "text"]
 
 
-class KeyFactInline(ScopedInline, admin.TabularInline):
+class KeyFactInline(OrderedInline):
     model = KeyFact
-    extra = 0
     fields = ["language", "position", "figure", "label"]
 
 
-class PhotoInline(ScopedInline, admin.TabularInline):
+PHOTO_TEXTS = {"translated_alt_text": "alt_text", "translated_credit": "credit"}
+
+
+class PhotoInline(ScopedInline, admin.StackedInline):
     model = Photo
+    form = language_fields_form(Photo, PHOTO_TEXTS)
     extra = 0
-    fields = ["position", "image", "alt_text", "translated_alt_text", "credit"]
+    fields = fields_with_languages(["position", "image", "alt_text", "credit"], PHOTO_TEXTS)
 
 
 @admin.register(Petition)
 class PetitionAdmin(ActionAdmin):
-    list_display = ["__str__", "slug", "organiser", "state", "opens_at", "closes_at", "count"]
+    form = PetitionAdminForm
+    list_display = ["title", "slug", "organiser", "state", "opens_at", "closes_at", "count"]
     list_filter = ["state", "organiser"]
     search_fields = ["slug", "texts__title"]
-    filter_horizontal = ["targets"]
-    inlines = [PetitionTextInline, DemandInline, KeyFactInline, PhotoInline]
+    inlines = [DemandInline, KeyFactInline, PhotoInline]
     actions = [*ActionAdmin.actions, "recount"]
     fieldsets = [
-        (None, {"fields": ["slug", "organiser", "targets", "original_language"]}),
-        (_("Publication"), {"fields": ["state", "opens_at", "closes_at", "goal"]}),
-        (
-            _("Signing"),
-            {"fields": ["double_opt_in", "require_challenge", "show_recent_signers"]},
-        ),
+        *text_fieldsets(),
+        (None, {"fields": ["organiser", "targets", "original_language"]}),
+        (_("Publication"), {"fields": ["state", "preview", "opens_at", "closes_at", "goal"]}),
+        (_("Signing"), {"fields": ["double_opt_in", "show_recent_signers"]}),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
+        (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
     ]
-    readonly_fields = ["state", "signer_data", "abuse_review"]
+    readonly_fields = [
+        "state",
+        "preview",
+        "signer_data",
+        "abuse_review",
+        *(text_field(code, "body_preview") for code, _name in settings.LANGUAGES),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_texts(form.instance)
+        form.instance.forget_cached_pages()
+
+    @admin.display(description=_("title"))
+    def title(self, petition):
+        """In the reader's language when the petition is written in it."""
+        return petition.title_in(get_language())
+
+    @admin.display(description=_("preview"))
+    def preview(self, petition):
+        return preview_links(petition)
 
     @admin.display(description=_("erasure"))
     def signer_data(self, petition):
@@ -73,6 +107,32 @@ class PetitionAdmin(ActionAdmin):
         for petition in queryset:
             services.recount(petition, request.user)
         self.message_user(request, _("Counts rebuilt."))
+
+
+def body_preview(language: str):
+    def preview(self, petition):
+        text = petition.texts.filter(language=language).first() if petition.pk else None
+        return markdown_preview(text.body if text else "")
+
+    preview.short_description = _("body as shown")
+    return preview
+
+
+def text_shown(language: str, name: str):
+    """What a role that only reads sees in place of a text field."""
+
+    def shown(self, petition):
+        text = petition.texts.filter(language=language).first() if petition.pk else None
+        return getattr(text, name, "") if text else ""
+
+    shown.short_description = PetitionText._meta.get_field(name).verbose_name
+    return shown
+
+
+for _code, _name in settings.LANGUAGES:
+    setattr(PetitionAdmin, text_field(_code, "body_preview"), body_preview(_code))
+    for _field in TEXT_FIELDS:
+        setattr(PetitionAdmin, text_field(_code, _field), text_shown(_code, _field))
 
 
 @admin.register(Signature)

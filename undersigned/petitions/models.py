@@ -121,6 +121,9 @@ class Petition(Action):
         text = self.text_in(language)
         return text.title if text else self.slug
 
+    def has_text_in(self, language: str) -> bool:
+        return any(text.language == language for text in self.texts.all())
+
     def public_url(self, language: str) -> str:
         with translation.override(language):
             return self.get_absolute_url()

@@ -104,6 +104,9 @@ class AbstractPhoto(PhotoFileMixin, models.Model):
         _("alt text in other languages"), default=dict, blank=True, help_text=_('{"ar": "…"}')
     )
     credit = models.CharField(_("credit"), max_length=200, blank=True)
+    translated_credit = models.JSONField(
+        _("credit in other languages"), default=dict, blank=True, editable=False
+    )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     variants = models.JSONField(editable=False, default=dict)
@@ -117,3 +120,6 @@ class AbstractPhoto(PhotoFileMixin, models.Model):
 
     def alt_in(self, language: str) -> str:
         return self.translated_alt_text.get(language) or self.alt_text
+
+    def credit_in(self, language: str) -> str:
+        return self.translated_credit.get(language) or self.credit

@@ -71,7 +71,8 @@ def sign(request, slug):
         petition = pagecache.signing_petition(slug)
         if petition is None or not petition.is_open:
             petition = get_public_petition(request, slug)  # 404 unless public
-            return render_petition(request, petition, None, status=403, refused=True)
+            form = signature_form(petition, data=request.POST) if is_preview(petition) else None
+            return render_petition(request, petition, form, status=403, refused=True)
         form = signature_form(petition, data=request.POST)
         if not form.is_valid():
             return render_petition(request, petition, form, status=400)
@@ -133,11 +134,21 @@ def _opt_in_label(organiser, language: str) -> str:
 lazy_opt_in_text = lazy(_opt_in_label, str)
 
 
+def is_preview(petition: Petition) -> bool:
+    """Not yet public: only its organisation's staff reach it (get_public_petition), and
+    they see the page as it will be once open."""
+    return petition.public_state == "draft" or petition.opens_at > timezone.now()
+
+
 def render_petition(request, petition, form, status=200, refused=False, extra=None):
     language = get_language()
     count = petition.signature_count()
+    preview = is_preview(petition)
     context = {
         "petition": petition,
+        "preview": preview,
+        "accepts_signatures": petition.is_open or preview,
+        "shown_state": "open" if preview else petition.public_state,
         "text": petition.text_in(language),
         "form": form,
         "refused": refused,

@@ -2,6 +2,7 @@
 the audit log, each narrowed to the user's organisations."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, password_validation
 from django.db.models import Q
@@ -12,14 +13,32 @@ from undersigned.audit.models import AuditEntry
 from undersigned.organisations.models import Organisation, Target
 
 from . import access, members, second_factor
+from .languages import fields_with_languages, language_fields_form
 from .models import Membership, Role
 from .scoping import ReadOnly, ScopedAdmin
+
+NAMES = {"translated_names": "name"}
+
+
+class OrganisationForm(language_fields_form(Organisation, NAMES)):
+    required_languages = forms.MultipleChoiceField(
+        label=_("Languages every action must be written in"),
+        choices=settings.LANGUAGES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("An action is not published until its texts exist in each of these."),
+    )
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(ScopedAdmin):
     """Operators add organisations; an organisation admin edits its own."""
 
+    form = OrganisationForm
+    fields = fields_with_languages(
+        ["name", "short_name", "slug", "website", "country", "description", "required_languages"],
+        NAMES,
+    )
     list_display = ["name", "short_name", "country", "website"]
     search_fields = ["name", "short_name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -31,6 +50,8 @@ class TargetAdmin(admin.ModelAdmin):
     create actions may add them; only operators change them (the change shows on every
     organisation's pages)."""
 
+    form = language_fields_form(Target, NAMES)
+    fields = fields_with_languages(["name", "slug", "kind", "short_name", "description"], NAMES)
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]

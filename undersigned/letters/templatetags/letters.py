@@ -20,6 +20,16 @@ def text_in(network, language: str) -> str:
 
 
 @register.filter
+def role_in(contact, language: str) -> str:
+    return contact.role_in(language)
+
+
+@register.filter
+def organisation_in(contact, language: str) -> str:
+    return contact.organisation_in(language)
+
+
+@register.filter
 def direction(language: str) -> str:
     return "rtl" if get_language_info(language)["bidi"] else "ltr"
 
@@ -27,6 +37,12 @@ def direction(language: str) -> str:
 @register.filter
 def language_name(language: str) -> str:
     return get_language_info(language)["name_local"]
+
+
+@register.filter
+def language_name_translated(language: str) -> str:
+    """The language's name in the page's language, for a sentence: "بالإنجليزية"."""
+    return _(get_language_info(language)["name"])
 
 
 @register.filter

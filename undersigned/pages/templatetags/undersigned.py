@@ -1,4 +1,6 @@
 from django import template
+from django.utils.formats import number_format
+from django.utils.translation import pgettext
 
 from undersigned.pages.markdown import render_markdown
 
@@ -9,6 +11,31 @@ register = template.Library()
 def markdown_filter(text: str):
     """{{ petition.body|markdown }}: staff Markdown as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.filter
+def join_names(names) -> str:
+    """A list of names as a sentence in the page's language: "A, B and C", "أ، ب وج"."""
+    names = [str(name) for name in names]
+    if len(names) < 2:
+        return "".join(names)
+    separator = pgettext("between names in a list", ", ")
+    return pgettext("the last name in a list", "%(names)s and %(last)s") % {
+        "names": separator.join(names[:-1]),
+        "last": names[-1],
+    }
+
+
+@register.filter
+def percent(value) -> str:
+    """{{ share|percent }}: "50.0%", "٥٠٫٠٪" in Arabic (the language's own signs)."""
+    return pgettext("a percentage", "%(number)s%%") % {"number": number_format(value)}
+
+
+@register.filter
+def credit(photo, language: str) -> str:
+    """{{ photo|credit:LANGUAGE_CODE }}: a photo's credit line in the page's language."""
+    return photo.credit_in(language)
 
 
 @register.filter

@@ -25,6 +25,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Back office: {settings.SITE_URL}/admin/  logins (username password "
-                f"organisation role): {settings.DATA_DIR / 'demo-logins.txt'}"
+                f"organisation role): {settings.DATA_DIR / 'demo-logins.txt'}\n"
+                f"Emails are not sent: an operator reads them in the local outbox, "
+                f"{settings.SITE_URL}/admin/emails/outboxmessage/"
             )
         )
