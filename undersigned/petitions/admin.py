@@ -47,7 +47,14 @@ class PetitionAdmin(ActionAdmin):
         (_("Publication"), {"fields": ["state", "opens_at", "closes_at", "goal"]}),
         (
             _("Signing"),
-            {"fields": ["double_opt_in", "require_challenge", "show_recent_signers"]},
+            {
+                "fields": [
+                    "double_opt_in",
+                    "require_challenge",
+                    "default_visibility",
+                    "show_recent_signers",
+                ]
+            },
         ),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
     ]

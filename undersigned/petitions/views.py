@@ -123,7 +123,9 @@ def sign_refused(request, form, slug, status, wait=600, challenge=False):
 def signature_form(petition: Petition, **kwargs) -> SignatureForm:
     # lazy: the label is only worded when the form is shown, never when a signature is valid
     label = lazy_opt_in_text(petition.organiser, get_language())
-    return SignatureForm(opt_in_label=label, **kwargs)
+    return SignatureForm(
+        opt_in_label=label, default_visibility=petition.default_visibility, **kwargs
+    )
 
 
 def _opt_in_label(organiser, language: str) -> str:
@@ -179,6 +181,7 @@ def recent_signers(petition: Petition) -> list[Signature]:
     return list(
         petition.signatures.filter(status=Signature.Status.CONFIRMED)
         .held()
+        .listed_publicly()
         .only("name", "country")
         .order_by("-confirmed_at")[:RECENT_SIGNERS]
     )

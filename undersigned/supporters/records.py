@@ -17,6 +17,7 @@ class Held:
     title: str
     organiser: str
     petition_url: str
+    visibility_form: object = None  # set by the page that shows it
 
     @property
     def unsubscribe_token(self) -> str:
@@ -69,6 +70,7 @@ def as_json(held: list[Held]) -> dict:
                 "country": item.signature.country.code,
                 "language": item.signature.language,
                 "status": item.signature.status,
+                "visibility": item.signature.visibility,
                 "signed_at": moment(item.signature.created_at),
                 "confirmed_at": moment(item.signature.confirmed_at),
                 "wants_updates_by_email": item.signature.opt_in,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from undersigned.audit.models import record
 from undersigned.delivery.models import UpdateEmail
 from undersigned.petitions import pagecache
-from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State
+from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State, Visibility
 
 from .models import InvalidationBatch
 
@@ -65,6 +65,42 @@ def erase_signer(email_digest: str) -> int:
     for slug in shown:  # a cached page may list the signer among the latest: drop it
         pagecache.forget(slug)
     return len(pending) + erased
+
+
+# A signer's own choice of who sees their name
+
+
+def change_visibility(email_digest: str, signature_id: int, level: str, name: str = "") -> bool:
+    """Set who may see the name on one of this address's signatures. Counted only drops
+    the name; leaving it takes the name the signer typed again. False if the signature is
+    not theirs (or erased): nothing changes."""
+    with transaction.atomic():
+        signature = (
+            Signature.objects.filter(pk=signature_id, email_digest=email_digest)
+            .held()
+            .select_for_update()
+            .select_related("petition")
+            .first()
+        )
+        if signature is None:
+            return False
+        fields = {"visibility": level}
+        if level == Visibility.COUNT:
+            fields["name"] = ""
+        elif name:
+            fields["name"] = name
+        Signature.objects.filter(pk=signature.pk).update(**fields)
+        record(
+            None,
+            "signature.visibility_changed",
+            signature.petition,
+            signature=signature.pk,
+            before=signature.visibility,
+            after=level,
+        )
+    if signature.petition.show_recent_signers:  # a cached page may list (or miss) the name
+        pagecache.forget(signature.petition.slug)
+    return True
 
 
 # Retention
