@@ -179,3 +179,14 @@ SignatureForm.base_fields = SharedFields(SignatureForm.base_fields)
 
 def start_token() -> str:
     return protection_start_token(START_SALT)
+
+
+class ResendForm(forms.Form):
+    """ "Send the email again" on the thank-you step: the answer is the same for any address."""
+
+    email = forms.EmailField(
+        label=_("The address you signed with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+        error_messages={"required": _("Please enter the address you signed with.")},
+    )

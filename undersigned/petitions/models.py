@@ -470,6 +470,8 @@ class Signature(models.Model):
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     # Its first email (confirmation or thanks) is still to be queued: see outbox.py.
     email_due = models.BooleanField(default=False, editable=False)
+    # When the confirmation email last went again (the one reminder, or a signer's request).
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -539,6 +541,19 @@ class Signature(models.Model):
             if confirmed:
                 self.petition.add_to_count()
         return bool(confirmed)
+
+    def claim_resend(self, every: timedelta) -> bool:
+        """True if this pending signature's confirmation email may go again now (its first
+        email has had `every` to arrive, and none went again since): the caller sends it."""
+        now = timezone.now()
+        claimed = (
+            Signature.objects.filter(pk=self.pk, status=self.Status.PENDING, email_due=False)
+            .held()
+            .filter(created_at__lte=now - every)
+            .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - every))
+            .update(reminded_at=now)
+        )
+        return bool(claimed)
 
     def claim_duplicate_notice(self) -> bool:
         """True at most once a day per address and petition: the caller may send the notice."""
