@@ -233,6 +233,9 @@ MIN_FILL_SECONDS = env_int("MIN_FILL_SECONDS", 2)
 # petition may set its own); a "see or erase my data" link works this many days.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 180)
 MY_DATA_LINK_DAYS = env_int("MY_DATA_LINK_DAYS", 30)
+# An organisation listed on a letter can confirm or withdraw from the link in its emails
+# this many days after it was sent.
+ENDORSEMENT_LINK_DAYS = env_int("ENDORSEMENT_LINK_DAYS", 180)
 
 # Rate limits, per scope, per client-address hash and per email digest ("N/s|m|h|d").
 RATELIMIT_ENABLE = env_str("RATE_LIMITS", "on").lower() != "off"
