@@ -2,6 +2,7 @@
 by email (real SMTP, in its language) to confirm or withdraw, and the public list, its PDF
 and the hand-over package follow the answer."""
 
+import json
 import re
 
 import pytest
@@ -210,3 +211,81 @@ def test_staff_adding_one_with_a_contact_asks_it_in_its_language(admin_client, r
     assert message.to == "layla@example.org"
     assert "/ar/letters/consent/" in message.text_body
     assert "Baytna" in message.subject
+
+
+# Endorsement contacts: my-data page, download, erasure and retention, like signers' emails
+
+
+def my_data_link(smtp_server, address) -> str:
+    for index, message in enumerate(smtp_server.messages):
+        if message["to"] == [address]:
+            text, _html = smtp_server.bodies(index)
+            return re.search(r"http://127\.0\.0\.1:8000(/\w\w/my-data/[^/\s]+/)", text).group(1)
+    raise AssertionError(f"no email to {address}")
+
+
+def test_a_contact_sees_downloads_and_erases_its_data(admin_client, client, smtp_server, run_tasks):
+    letter = make_letter()
+    import_csv(admin_client, letter)
+    run_tasks()
+    link = my_data_link(smtp_server, "rana@example.org")
+    page = client.get(link).content.decode()
+    assert "Organisations you are the contact for" in page
+    assert "Syria Relief Aid" in page and "Rana Example" in page and "rana@example.org" in page
+    assert "Baytna" not in page  # another contact's
+
+    data = json.loads(client.post(link + "download/").content)
+    (contact,) = data["endorsement_contacts"]
+    assert (contact["organisation"], contact["contact_email"]) == (
+        "Syria Relief Aid",
+        "rana@example.org",
+    )
+
+    client.post(link + "erase/")
+    endorsement = Endorsement.objects.get(name="Syria Relief Aid")
+    assert (
+        endorsement.contact_name,
+        endorsement.contact_email,
+        endorsement.contact_email_digest,
+    ) == ("", "", "")
+    assert endorsement.contact_erased_at and endorsement.status == "approved"
+    assert "Syria Relief Aid" in public_list(client)  # the organisation stays listed
+    entry = AuditEntry.objects.get(action="signer.erased")
+    assert entry.detail["endorsement_contacts"] == [endorsement.pk]
+    assert "Organisations you are the contact for" not in client.get(link).content.decode()
+
+
+def test_forgot_my_link_reaches_an_endorsement_contact(client, smtp_server, run_tasks):
+    letter = make_letter()
+    add_signatory(letter, "Baytna", "TR", contact_email="layla@example.org")
+    run_tasks()
+    before = len(smtp_server.messages)
+    client.post("/en/my-data/", {"email": "layla@example.org"})
+    run_tasks()
+    assert len(smtp_server.messages) == before + 1
+    assert "/en/my-data/" in smtp_server.bodies()[0]
+
+
+def test_contacts_are_erased_when_the_letter_s_retention_runs_out(run_tasks, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.RETENTION_DAYS = 30
+    old = make_letter()
+    add_signatory(old, "Baytna", "TR", contact_email="layla@example.org")
+    recent = make_letter("recent-letter", title="Recent")
+    add_signatory(recent, "Women Now", "FR", contact_email="women@example.org")
+    Letter.objects.filter(pk=old.pk).update(
+        state=Letter.State.CLOSED, closed_at=timezone.now() - timedelta(days=31)
+    )
+    Letter.objects.filter(pk=recent.pk).update(
+        state=Letter.State.CLOSED, closed_at=timezone.now() - timedelta(days=29)
+    )
+    call_command("housekeeping", verbosity=0)
+    run_tasks()
+    assert Endorsement.objects.get(name="Baytna").contact_email == ""
+    assert Endorsement.objects.get(name="Women Now").contact_email == "women@example.org"
+    entry = AuditEntry.objects.get(action="endorsement_contacts.erased")
+    assert entry.detail["erased"] == 1

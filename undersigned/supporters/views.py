@@ -65,10 +65,10 @@ def guarded(view):
 @require_http_methods(["GET", "HEAD"])
 @guarded
 def my_data(request, token, digest):
-    return my_data_page(request, token, records.held_under(digest))
+    return my_data_page(request, token, digest, records.held_under(digest))
 
 
-def my_data_page(request, token, held, bound=None, status=200):
+def my_data_page(request, token, digest, held, bound=None, status=200):
     """The signer's page; `bound` is a visibility form sent back with its errors."""
     for item in held:
         signature = item.signature
@@ -77,10 +77,12 @@ def my_data_page(request, token, held, bound=None, status=200):
         else:
             initial = {"visibility": signature.visibility}
             item.visibility_form = VisibilityChangeForm(signature=signature, initial=initial)
+    endorsements = records.endorsements_under(digest)
     context = {
         "token": token,
         "held": held,
-        "email": held[0].signature.email if held else "",
+        "endorsements": endorsements,
+        "email": records.address_of(held, endorsements),
         "erased": request.GET.get("erased") == "1",
         "changed": request.GET.get("changed") == "1",
         "retention_days": settings.RETENTION_DAYS,
@@ -98,7 +100,7 @@ def change_visibility(request, token, digest, signature_id):
         return invalid_link(request)
     form = VisibilityChangeForm(request.POST, signature=item.signature)
     if not form.is_valid():
-        return my_data_page(request, token, held, bound=form, status=400)
+        return my_data_page(request, token, digest, held, bound=form, status=400)
     services.change_visibility(
         digest, signature_id, form.cleaned_data["visibility"], form.cleaned_data["name"]
     )
@@ -108,7 +110,7 @@ def change_visibility(request, token, digest, signature_id):
 @require_http_methods(["GET", "HEAD", "POST"])
 @guarded
 def download(request, token, digest):
-    data = records.as_json(records.held_under(digest))
+    data = records.as_json(records.held_under(digest), records.endorsements_under(digest))
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -124,7 +126,9 @@ def erase(request, token, digest):
         services.erase_signer(digest)
         return HttpResponseRedirect(reverse("supporters:my_data", args=[token]) + "?erased=1")
     held = records.held_under(digest)
-    return render(request, "supporters/erase.html", {"token": token, "held": held})
+    endorsements = records.endorsements_under(digest)
+    context = {"token": token, "held": held, "endorsements": endorsements}
+    return render(request, "supporters/erase.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
