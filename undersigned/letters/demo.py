@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 from undersigned.organisations.models import Organisation, Target
+from undersigned.protection.crypto import email_digest
 
 from . import importer, services
 from .models import Endorsement, Letter, Network, PressContact
@@ -173,4 +174,21 @@ def import_signatories(letter: Letter, filename: str) -> int:
     created = services.import_endorsements(letter, preview, user=None) if preview.new_rows else []
     for name, country in KNOWN_COUNTRIES.items():
         Endorsement.objects.filter(letter=letter, name=name, country="").update(country=country)
+    if created:
+        show_consent(letter)
     return len(created)
+
+
+def show_consent(letter: Letter) -> None:
+    """The demo's lists were published long ago: most organisations have confirmed; the last
+    three were added by the organiser and have not answered yet (one asked by email)."""
+    imported = Endorsement.objects.filter(letter=letter, consent=Endorsement.Consent.NOT_ASKED)
+    last = list(imported.order_by("-position").values_list("pk", flat=True)[:3])
+    imported.exclude(pk__in=last).update(consent=Endorsement.Consent.CONFIRMED)
+    if last:
+        Endorsement.objects.filter(pk=last[0]).update(
+            consent=Endorsement.Consent.ASKED,
+            contact_name="Demo Contact",
+            contact_email=f"contact.{letter.slug}@example.org",
+            contact_email_digest=email_digest(f"contact.{letter.slug}@example.org"),
+        )
