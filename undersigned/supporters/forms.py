@@ -71,7 +71,7 @@ class VisibilityChangeForm(VisibilityChoice, forms.Form):
     """A signer's new choice of who sees their name on one signature. Leaving "counted
     only" needs a name again: none was kept."""
 
-    visibility = VisibilityField(label=_("Who may see your name"))
+    visibility = VisibilityField(label=_("Change who may see your name"))
     name = forms.CharField(label=_("Your name"), max_length=120, required=False)
 
     def __init__(self, *args, signature, **kwargs):
