@@ -24,7 +24,7 @@ def test_a_signer_picks_counted_only_without_javascript(live_server, no_script_p
     page.goto(url)
     group = page.get_by_role("group", name="من يمكنه رؤية اسمك")
     assert group.get_by_role("radio", name="للجهة المعنية فقط").is_checked()  # the default
-    counted_only = group.get_by_role("radio", name="يُحتسب فقط")
+    counted_only = group.get_by_role("radio", name="يُحتسب فقط", exact=True)  # the label alone
     assert counted_only.get_attribute("aria-describedby") == "id_visibility_count_help"
     assert "لا يُحفظ" in page.locator("#id_visibility_count_help").inner_text()
 
