@@ -86,9 +86,11 @@ def details(name="Syrian Civil Defence", country="SY", networks=(), **fields):
     return services.EndorsementDetails(**values)
 
 
-def add_signatory(letter, name, country="", networks=(), user=None):
-    """An approved endorsement, as staff add one directly."""
-    return services.add_endorsement(letter, details(name, country, networks), user)
+def add_signatory(letter, name, country="", networks=(), user=None, contact_email=""):
+    """An approved endorsement, as staff add one directly (with no contact to ask, unless
+    `contact_email` is given: then the contact is asked to confirm or withdraw)."""
+    found = details(name, country, networks, contact_email=contact_email)
+    return services.add_endorsement(letter, found, user)
 
 
 def form_data(**overrides):

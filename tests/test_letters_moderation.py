@@ -115,6 +115,7 @@ def test_staff_add_an_endorsement_directly(admin_client, client):
             "position": 0,
             "contact_name": "",
             "contact_email": "",
+            "language": "en",
         },
     )
     assert response.status_code == 302, response.content.decode()

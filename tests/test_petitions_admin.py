@@ -46,12 +46,14 @@ def test_staff_create_a_petition_with_two_languages(admin_client):
             "opens_at_1": "00:00:00",
             "goal": "500",
             "double_opt_in": "on",
+            "default_visibility": "public",
             **inline,
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     petition = Petition.objects.get(slug="stop-the-raids")
     assert petition.text_in("ar").title == "أوقفوا المداهمات"
+    assert petition.default_visibility == "public"  # the campaign's own default
     assert admin_client.get("/ar/petitions/stop-the-raids/").status_code == 200
 
 

@@ -45,15 +45,23 @@ EMAILS = st.one_of(st.emails(), TEXT, st.builds(lambda t: f"{t}@example.org", st
     country=st.one_of(st.sampled_from(["SY", "LB", "", "XX", "sy", "SYR"]), TEXT),
     opt_in=st.one_of(st.sampled_from(["on", "", "false", "1"]), TEXT),
     source=TEXT,
+    visibility=st.one_of(st.sampled_from(["public", "target", "count", "", "secret"]), TEXT),
 )
 def test_any_input_is_answered_with_an_error_or_stored(
-    client, name, email, country, opt_in, source
+    client, name, email, country, opt_in, source, visibility
 ):
     if not Petition.objects.exists():  # examples share the test's database
         make_petition(double_opt_in=False, show_recent_signers=True)
     cache.clear()
     before = Signature.objects.count()
-    data = {"name": name, "email": email, "country": country, "opt_in": opt_in, "source": source}
+    data = {
+        "name": name,
+        "email": email,
+        "country": country,
+        "opt_in": opt_in,
+        "source": source,
+        "visibility": visibility,
+    }
     response = client.post(URL, data)
     assert response.status_code in (302, 400), response.status_code
     if response.status_code == 400:
@@ -63,7 +71,8 @@ def test_any_input_is_answered_with_an_error_or_stored(
     assert Signature.objects.count() in (before, before + 1)  # +0 when the address had signed
     stored = Signature.objects.latest("pk")
     if Signature.objects.count() == before + 1:
-        assert stored.name == " ".join(name.split())
+        assert stored.visibility == (visibility or "target")
+        assert stored.name == ("" if visibility == "count" else " ".join(name.split()))
         assert len(stored.source) <= 64
     page = client.get(URL).content.decode()
     assert "<script>alert(1)</script>" not in page

@@ -134,8 +134,8 @@ def test_unconfirmed_signatures_are_removed_not_kept(client, smtp_server, run_ta
 
 def test_an_erased_signer_drops_out_of_the_public_list(client):
     petition = make_petition(double_opt_in=False, show_recent_signers=True)
-    client.post(URL, signer())
-    client.post(URL, signer(name="Rami Saleh", email="rami@example.org"))
+    client.post(URL, signer(visibility="public"))
+    client.post(URL, signer(name="Rami Saleh", email="rami@example.org", visibility="public"))
     assert "Amal H., Lebanon" in client.get(URL).content.decode()
     token = make_token(email_digest("amal@example.org"))
     client.post(f"/en/my-data/{token}/erase/")  # the cached page is dropped at once

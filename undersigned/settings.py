@@ -257,6 +257,8 @@ if PROXY_COUNT:
 
 # Signing: how long an emailed confirmation link works; unconfirmed signatures go after it.
 CONFIRMATION_DAYS = env_int("CONFIRMATION_DAYS", 7)
+# An unconfirmed signature is sent one reminder this many hours after signing (0: none).
+CONFIRMATION_REMINDER_HOURS = env_int("CONFIRMATION_REMINDER_HOURS", 24)
 # Each app process keeps the cached petition page and count in memory this long (seconds).
 PAGE_MEMO_SECONDS = float(env_str("PAGE_MEMO_SECONDS", "1"))
 # Proof of work (when staff switch it on for an action): the search space of the puzzle.
@@ -268,6 +270,9 @@ MIN_FILL_SECONDS = env_int("MIN_FILL_SECONDS", 2)
 # petition may set its own); a "see or erase my data" link works this many days.
 RETENTION_DAYS = env_int("RETENTION_DAYS", 180)
 MY_DATA_LINK_DAYS = env_int("MY_DATA_LINK_DAYS", 30)
+# An organisation listed on a letter can confirm or withdraw from the link in its emails
+# this many days after it was sent.
+ENDORSEMENT_LINK_DAYS = env_int("ENDORSEMENT_LINK_DAYS", 180)
 
 # Rate limits, per scope, per client-address hash and per email digest ("N/s|m|h|d").
 RATELIMIT_ENABLE = env_str("RATE_LIMITS", "on").lower() != "off"
@@ -286,6 +291,10 @@ RATE_LIMITS = {
         "email": env_rate("RATE_LIMIT_ENDORSE_EMAIL", "10/h"),
     },
     "confirm": {"ip": env_rate("RATE_LIMIT_CONFIRM_IP", "600/h")},
+    "resend": {
+        "ip": env_rate("RATE_LIMIT_RESEND_IP", "30/h"),
+        "email": env_rate("RATE_LIMIT_RESEND_EMAIL", "3/h"),
+    },
     "api": {"ip": env_rate("RATE_LIMIT_API_IP", "1200/m")},
     "my_data": {
         "ip": env_rate("RATE_LIMIT_MY_DATA_IP", "120/h"),

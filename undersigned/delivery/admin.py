@@ -38,7 +38,7 @@ from .charts import Bar, bar_chart, hbar_chart
 from .files import package_file
 from .forms import DeliveryForm, PackageForm, PhotoFormSet
 from .models import Delivery, LetterAction, Package, PetitionAction, UpdateEmail
-from .progress import HOURS, progress_for
+from .progress import DOMAIN_GAP, DOMAIN_MIN, HOURS, progress_for
 
 
 def staff_page(admin_site, request, template: str, title: str, context: dict):
@@ -292,6 +292,11 @@ class ActionAdmin(ReadOnly, admin.ModelAdmin):
             "share_rows": [
                 (CHANNELS.get(channel, channel), n) for channel, n in progress.share_clicks
             ],
+            "domain_rows": progress.by_domain,
+            "flagged_domains": progress.flagged_domains,
+            "domain_settled_hours": 1,
+            "domain_gap": DOMAIN_GAP,
+            "domain_min": DOMAIN_MIN,
         }
         if progress.share_clicks:
             context["share_chart"] = hbar_chart(

@@ -8,6 +8,9 @@
   ORM, so the export keeps working when the column is encrypted at rest.
 - Letters: a few hundred endorsements, in the numbered order of the public list.
 
+Signatures counted only (visibility "count") are never in a file: they have no name, and
+the package's PDF says how many there are.
+
 Keyset pagination (`(created_at, id) > last`, `ORDER BY created_at, id LIMIT 5000`) uses the
 (petition, status, created_at) index, holds no server-side cursor open and no transaction,
 so the progress written between chunks is visible to staff as it happens.
@@ -25,7 +28,7 @@ from django.utils import translation
 from django_countries import countries
 
 from undersigned.letters.models import Endorsement
-from undersigned.petitions.models import Signature
+from undersigned.petitions.models import Signature, Visibility
 
 from .actions import ActionRef
 
@@ -100,7 +103,7 @@ def write_petition_rows(action, writer, names: dict, with_emails: bool, progress
     written = 0
     if with_emails:
         writer.writerow(PETITION_EMAIL_COLUMNS)
-        for chunk in signature_chunks(action.signatures()):
+        for chunk in signature_chunks(exported_signatures(action)):
             writer.writerows(
                 (
                     safe_cell(s.name),
@@ -115,7 +118,7 @@ def write_petition_rows(action, writer, names: dict, with_emails: bool, progress
             progress(written)
         return written
     writer.writerow(PETITION_COLUMNS)
-    for chunk in row_chunks(action.signatures(), ["name", "country", "created_at"]):
+    for chunk in row_chunks(exported_signatures(action), ["name", "country", "created_at"]):
         writer.writerows(
             (safe_cell(name), country, names.get(country, ""), timestamp(signed_at))
             for name, country, signed_at, _pk in chunk
@@ -123,6 +126,12 @@ def write_petition_rows(action, writer, names: dict, with_emails: bool, progress
         written += len(chunk)
         progress(written)
     return written
+
+
+def exported_signatures(action) -> QuerySet:
+    """What a file may name: confirmed signatures not counted only, approved endorsements."""
+    signatures = action.signatures()
+    return signatures.named() if action.is_petition else signatures
 
 
 def row_chunks(queryset: QuerySet, fields: list[str], size: int = CHUNK_SIZE) -> Iterator[list]:
@@ -208,6 +217,7 @@ def copy_petition_rows(petition_id: int, out, names: dict, progress) -> int:
         FROM {table} AS s
         LEFT JOIN (VALUES {countries}) AS c (code, name) ON c.code = s.{country}
         WHERE s.petition_id = {petition} AND s.status = {status}
+          AND s.{visibility} <> {count_only}
         ORDER BY s.created_at, s.id
     ) TO STDOUT WITH (FORMAT csv)"""
     ).format(
@@ -217,6 +227,8 @@ def copy_petition_rows(petition_id: int, out, names: dict, progress) -> int:
         countries=countries_table,
         petition=sql.Literal(petition_id),
         status=sql.Literal(Signature.Status.CONFIRMED.value),
+        visibility=sql.Identifier(field("visibility").column),
+        count_only=sql.Literal(Visibility.COUNT.value),
     )
     written = reported = 0
     connection.ensure_connection()

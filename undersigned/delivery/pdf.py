@@ -12,14 +12,15 @@ the CSV file of the same package.
 import logging
 from pathlib import Path
 
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from undersigned.letters.models import Endorsement
+from undersigned.petitions.models import Signature, Visibility
 
-from .exports import country_names
+from .exports import country_names, exported_signatures
 
 NAMES_CAP = 5000
 NBSP = "\u00a0"
@@ -58,10 +59,16 @@ def package_context(package, csv_name: str) -> dict:
         "csv_name": csv_name,
         "names_cap": NAMES_CAP,
     }
+    if action.is_petition:
+        context.update(petition_figures(action, signatures, total, language))
     if action.is_petition and package.include_names:
-        # Erased signatures still count, but have no name left to list.
+        # Erased signatures still count, but have no name left to list; counted-only ones
+        # never had one kept.
         signers = (
-            signatures.exclude(name="").order_by("created_at", "pk").values_list("name", "country")
+            exported_signatures(action)
+            .exclude(name="")
+            .order_by("created_at", "pk")
+            .values_list("name", "country")
         )
         # No-break spaces keep each name, and each country, on one line.
         listed = [
@@ -75,6 +82,35 @@ def package_context(package, csv_name: str) -> dict:
         context["signatories"] = list(Endorsement.objects.numbered(action.obj))
         context["networks"] = list(action.obj.networks())
     return context
+
+
+def petition_figures(action, signatures, total: int, language: str) -> dict:
+    """The numbers behind the total, for the target to check: by visibility, the time range
+    the counted signatures were made in, and what was left out and why (in aggregate)."""
+    levels = dict(signatures.values_list("visibility").annotate(n=Count("pk")).order_by())
+    span = signatures.aggregate(first=Min("created_at"), last=Max("created_at"))
+    left_out = dict(
+        action.all_signatures()
+        .exclude(status=Signature.Status.CONFIRMED)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    with translation.override(language):
+        by_visibility = [
+            {"label": str(label), "count": levels.get(value, 0)}
+            for value, label in Visibility.choices
+        ]
+    return {
+        "by_visibility": by_visibility,
+        "count_only": levels.get(Visibility.COUNT, 0),
+        "named_total": total - levels.get(Visibility.COUNT, 0),
+        "first_signed": span["first"],
+        "last_signed": span["last"],
+        "confirmed_by_email": action.obj.double_opt_in,
+        "invalidated": left_out.get(Signature.Status.INVALIDATED, 0),
+        "unconfirmed": left_out.get(Signature.Status.PENDING, 0),
+    }
 
 
 def package_html(package, csv_name: str = "") -> str:

@@ -23,6 +23,59 @@ from .actions import ActionRef
 TOP_COUNTRIES = 20
 HOURS = 72
 CACHE_SECONDS = 60
+# Confirmation rates by email domain count signatures at least this old (younger ones
+# have not had the time to confirm). A domain is large with at least DOMAIN_MIN of them,
+# and its rate is flagged when it lies DOMAIN_GAP points or more below the other domains'.
+DOMAIN_SETTLED = timedelta(hours=1)
+DOMAIN_MIN = 50
+DOMAIN_GAP = 30
+OTHER_DOMAINS = "#"  # every domain that is not a big shared provider, pooled
+
+
+@dataclass
+class DomainRate:
+    domain: str  # "gmail.com", or OTHER_DOMAINS
+    confirmed: int
+    waiting: int
+    rate: float
+    others_rate: float | None  # the rate of every other domain together
+    flagged: bool  # a large domain well below the others: a scanner or a block?
+
+    @property
+    def total(self) -> int:
+        return self.confirmed + self.waiting
+
+
+def domain_rates(everything, now: datetime) -> list[DomainRate]:
+    """Confirmed and still-waiting signatures by email domain (named providers; the rest
+    pooled, since their domains are kept only as digests), and which large domain confirms
+    far less than the others."""
+    counts: dict[str, list[int]] = {}
+    settled = everything.filter(
+        status__in=[Signature.Status.CONFIRMED, Signature.Status.PENDING],
+        created_at__lte=now - DOMAIN_SETTLED,
+    ).exclude(email_domain="")
+    for domain, status, n in (
+        settled.values_list("email_domain", "status").annotate(n=Count("*")).order_by()
+    ):
+        key = OTHER_DOMAINS if domain.startswith("#") else domain
+        counts.setdefault(key, [0, 0])[0 if status == Signature.Status.CONFIRMED else 1] += n
+    all_confirmed = sum(c for c, _w in counts.values())
+    everyone = sum(c + w for c, w in counts.values())
+    rates = []
+    for domain, (confirmed, waiting) in counts.items():
+        total = confirmed + waiting
+        rest_total = everyone - total
+        others = round(100 * (all_confirmed - confirmed) / rest_total, 1) if rest_total else None
+        rate = round(100 * confirmed / total, 1)
+        flagged = (
+            others is not None
+            and total >= DOMAIN_MIN
+            and rest_total >= DOMAIN_MIN
+            and rate <= others - DOMAIN_GAP
+        )
+        rates.append(DomainRate(domain, confirmed, waiting, rate, others, flagged))
+    return sorted(rates, key=lambda r: (-r.total, r.domain))
 
 
 @dataclass
@@ -38,6 +91,11 @@ class Progress:
     rest_count: int
     by_source: list[tuple[str, int, int]] = field(default_factory=list)  # (source, counted, not)
     share_clicks: list[tuple[str, int]] = field(default_factory=list)
+    by_domain: list[DomainRate] = field(default_factory=list)
+
+    @property
+    def flagged_domains(self) -> list[DomainRate]:
+        return [rate for rate in self.by_domain if rate.flagged]
 
     @property
     def pending(self) -> int:
@@ -68,7 +126,8 @@ def progress_for(action: ActionRef, use_cache: bool = True) -> Progress:
 def compute(action: ActionRef) -> Progress:
     """Three scans of the action's signatures, whatever their number: by day and status (the
     index alone), by hour for the last HOURS (a range of the index), and by country, source
-    and status (the rows); plus one index probe per status for the latest signature."""
+    and status (the rows); plus one index probe per status for the latest signature, and for
+    a petition a fourth scan by email domain and status."""
     counted = (
         Signature.Status.CONFIRMED.value if action.is_petition else Endorsement.Status.APPROVED
     )
@@ -137,6 +196,7 @@ def compute(action: ActionRef) -> Progress:
             ((source, c, p) for source, (c, p) in sources.items()),
             key=lambda row: (-(row[1] + row[2]), row[0]),
         )
+        progress.by_domain = domain_rates(everything, progress.computed_at)
         progress.share_clicks = list(
             ShareClick.objects.filter(petition_id=action.pk)
             .values_list("channel")

@@ -64,7 +64,7 @@ def build_package(context, package_id: int) -> str:
 def build(package_id: int, task_id: str) -> str:
     from django.db.models import Q
 
-    from .exports import copy_available, write_signatures_csv
+    from .exports import copy_available, exported_signatures, write_signatures_csv
     from .files import keep, scratch_directory
     from .models import Package
     from .pdf import write_package_pdf
@@ -83,7 +83,7 @@ def build(package_id: int, task_id: str) -> str:
     reporter = ProgressReporter(package_id, side_connection=use_copy)
     try:
         with scratch_directory() as directory:
-            total = action.signatures().count()
+            total = exported_signatures(action).count()
             rows.update(total_rows=total, step=Package.Step.CSV)
             suffix = "signatures-with-emails" if with_emails else "signatures"
             csv_path = directory / f"{action.slug}-{package.language}-{suffix}.csv"

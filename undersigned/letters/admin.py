@@ -264,9 +264,15 @@ class EndorsementAdminForm(forms.ModelForm):
             "position",
             "contact_name",
             "contact_email",
+            "language",
             "authorised",
         ]
         widgets = {"contact_name": forms.TextInput}
+        help_texts = {
+            "contact_email": gettext_lazy(
+                "When given, the contact is emailed to confirm or withdraw, in the language below."
+            ),
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -288,8 +294,8 @@ class EndorsementAdminForm(forms.ModelForm):
 class EndorsementAdmin(AuditedViews, ScopedAdmin):
     form = EndorsementAdminForm
     audit_name = "endorsements"
-    list_display = ["name", "marker_list", "country", "letter", "status", "created_at"]
-    list_filter = ["status", "letter", "authorised"]
+    list_display = ["name", "marker_list", "country", "letter", "status", "consent", "created_at"]
+    list_filter = ["status", "consent", "letter", "authorised"]
     # The contact is encrypted: it is found by its exact email address (see get_search_results)
     # and never by part of it. The address hash finds what one connection sent in a day.
     search_fields = ["name", "=ip_hash"]
@@ -300,7 +306,10 @@ class EndorsementAdmin(AuditedViews, ScopedAdmin):
     list_select_related = ["letter"]
     readonly_fields = [
         "status",
-        "language",
+        "consent",
+        "consent_asked_at",
+        "consent_answered_at",
+        "contact_erased_at",
         "rejection_reason",
         "merged_into",
         "created_at",
@@ -350,7 +359,9 @@ class EndorsementAdmin(AuditedViews, ScopedAdmin):
             authorised=form.cleaned_data["authorised"],
             networks=list(form.cleaned_data["networks"]),
         )
-        created = services.add_endorsement(form.cleaned_data["letter"], details, request.user)
+        created = services.add_endorsement(
+            form.cleaned_data["letter"], details, request.user, form.cleaned_data["language"]
+        )
         obj.pk = created.pk
 
     def save_related(self, request, form, formsets, change):

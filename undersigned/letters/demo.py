@@ -9,6 +9,7 @@ from pathlib import Path
 from django_countries import countries
 
 from undersigned.organisations.models import Organisation, Target
+from undersigned.protection.crypto import email_digest
 
 from . import importer, services
 from .models import Endorsement, Letter, Network, PressContact
@@ -183,6 +184,8 @@ def import_signatories(letter: Letter, filename: str) -> int:
     for endorsement in Endorsement.objects.filter(letter=letter, country=""):
         if country := country_in_name(endorsement.name):
             Endorsement.objects.filter(pk=endorsement.pk).update(country=country)
+    if created:
+        show_consent(letter)
     return len(created)
 
 
@@ -198,3 +201,18 @@ def country_in_name(name: str) -> str:
     words = found.group(1).strip()
     code = ALSO_CALLED.get(words) or countries.by_name(words)
     return code or ""
+
+
+def show_consent(letter: Letter) -> None:
+    """The demo's lists were published long ago: most organisations have confirmed; the last
+    three were added by the organiser and have not answered yet (one asked by email)."""
+    imported = Endorsement.objects.filter(letter=letter, consent=Endorsement.Consent.NOT_ASKED)
+    last = list(imported.order_by("-position").values_list("pk", flat=True)[:3])
+    imported.exclude(pk__in=last).update(consent=Endorsement.Consent.CONFIRMED)
+    if last:
+        Endorsement.objects.filter(pk=last[0]).update(
+            consent=Endorsement.Consent.ASKED,
+            contact_name="Demo Contact",
+            contact_email=f"contact.{letter.slug}@example.org",
+            contact_email_digest=email_digest(f"contact.{letter.slug}@example.org"),
+        )

@@ -220,7 +220,9 @@ class ImportForm(forms.Form):
         label=_("Or upload a CSV file"),
         required=False,
         help_text=_(
-            "Columns: name, country, website, networks (markers or names, separated by ;)."
+            "Columns: name, country, website, networks (markers or names, separated by ;), "
+            "contact name, contact email, language (en or ar). Each organisation with a contact "
+            "email is asked by email, in its language, to confirm or withdraw."
         ),
     )
 

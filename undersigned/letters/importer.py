@@ -1,5 +1,6 @@
 """Read a signatory list that staff paste (a numbered list, as letters are published) or upload
-(CSV: name, country, website, networks) into a preview. Nothing here writes to the database:
+(CSV: name, country, website, networks, contact name, contact email, language) into a
+preview. Nothing here writes to the database:
 `services.import_endorsements` saves a preview once staff have read it."""
 
 import csv
@@ -7,8 +8,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import EmailValidator, URLValidator
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -18,6 +20,8 @@ MARKER_CHARS = "*†‡§#¹²³⁴⁵"
 NUMBERED_LINE = re.compile(r"^\s*(\d{1,6})\s*[.)]\s+(.+?)\s*$")
 FOOTNOTE_LINE = re.compile(rf"^\s*([{re.escape(MARKER_CHARS)}]+)\s+(.+?)\s*$")
 NAME_MAX = Endorsement._meta.get_field("name").max_length
+CONTACT_NAME_MAX = 120
+LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
 
 
 @dataclass
@@ -28,6 +32,9 @@ class ImportRow:
     country: str = ""
     website: str = ""
     markers: list[str] = field(default_factory=list)
+    contact_name: str = ""
+    contact_email: str = ""  # asked to confirm or withdraw once imported
+    language: str = ""
     duplicate: str = ""  # why the row will be skipped, empty when it will be imported
 
 
@@ -104,12 +111,16 @@ def parse_csv(text: str, letter: Letter) -> Preview:
         cells = [cell.strip() for cell in cells]
         if not any(cells) or (line_number == 1 and cells[0].casefold() == "name"):
             continue
-        name, country, website, network_cell = ([*cells, "", "", "", ""])[:4]
+        name, country, website, network_cell, contact_name, contact_email, language = (
+            [*cells, *[""] * 7]
+        )[:7]
         row = ImportRow(line_number, name)
         reason = (
             read_country(row, country)
             or read_website(row, website)
             or read_networks(row, network_cell, networks, by_name)
+            or read_contact(row, contact_name, contact_email)
+            or read_language(row, language)
         )
         if reason:
             preview.problems.append(Problem(line_number, ",".join(cells), reason))
@@ -156,6 +167,28 @@ def read_website(row: ImportRow, value: str) -> str:
     if len(url) > 200:
         return _("The website address is too long.")
     row.website = url
+    return ""
+
+
+def read_contact(row: ImportRow, name: str, email: str) -> str:
+    if len(name) > CONTACT_NAME_MAX:
+        return _("The contact name is longer than %(max)s characters.") % {"max": CONTACT_NAME_MAX}
+    if email:
+        try:
+            EmailValidator()(email)
+        except ValidationError:
+            return _("“%(email)s” is not an email address.") % {"email": email}
+    row.contact_name, row.contact_email = name, email
+    return ""
+
+
+def read_language(row: ImportRow, value: str) -> str:
+    if value and value.lower() not in LANGUAGE_CODES:
+        return _("Unknown language “%(language)s”: use %(codes)s.") % {
+            "language": value,
+            "codes": ", ".join(sorted(LANGUAGE_CODES)),
+        }
+    row.language = value.lower()
     return ""
 
 

@@ -63,6 +63,15 @@ class Letter(Action):
     accepts_public_endorsements = models.BooleanField(
         _("accepts endorsements from the public form"), default=True
     )
+    show_unconfirmed = models.BooleanField(
+        _("list organisations added by staff before they confirm"),
+        default=True,
+        help_text=_(
+            "Organisations that staff add or import are asked by email to confirm or withdraw. "
+            "Until they answer they are listed as added by the organiser; untick to list them "
+            "only once they confirm."
+        ),
+    )
     signatory_order = models.CharField(
         _("order of signatories"),
         max_length=20,
@@ -116,7 +125,7 @@ class Letter(Action):
         )
 
     def counted_signatures(self) -> models.QuerySet:
-        return Endorsement.objects.filter(letter=self.original).approved().order_by()
+        return Endorsement.objects.filter(letter=self.original).shown().order_by()
 
     def all_signatures(self) -> models.QuerySet:
         return Endorsement.objects.filter(letter=self.original).order_by()
@@ -159,7 +168,7 @@ class Letter(Action):
         return self.original.network_set.all()
 
     def signatories(self) -> "EndorsementQuerySet":
-        return Endorsement.objects.filter(letter=self.original).approved()
+        return Endorsement.objects.filter(letter=self.original).shown()
 
     def sort_timestamp(self) -> float:
         return self.created_at.timestamp()
@@ -259,6 +268,12 @@ class EndorsementQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Endorsement.Status.APPROVED)
 
+    def shown(self):
+        """Approved, and consented to, unless their letter lists unconfirmed ones too: what
+        the public list, its PDF and the hand-over package name."""
+        consented = Q(consent__in=Endorsement.CONSENTED) | Q(letter__show_unconfirmed=True)
+        return self.approved().filter(consented)
+
     def listed(self):
         """Still counted as the organisation's endorsement (not rejected, not merged)."""
         return self.exclude(status__in=[Endorsement.Status.REJECTED, Endorsement.Status.MERGED])
@@ -271,7 +286,7 @@ class EndorsementQuerySet(models.QuerySet):
             order = order[1:]
         return (
             self.filter(letter=letter.original)
-            .approved()
+            .shown()
             .annotate(number=Window(RowNumber(), order_by=[F(field).asc() for field in order]))
             .order_by(*order)
             .prefetch_related("networks")
@@ -308,6 +323,15 @@ class Endorsement(models.Model):
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
         MERGED = "merged", _("Merged into another endorsement")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the organisation")
+
+    class Consent(models.TextChoices):
+        OWN = "own", _("Endorsed through the public form")
+        NOT_ASKED = "not_asked", _("Added by the organiser; no contact to ask")
+        ASKED = "asked", _("Added by the organiser; asked to confirm")
+        CONFIRMED = "confirmed", _("Confirmed by the organisation")
+
+    CONSENTED = [Consent.OWN, Consent.CONFIRMED]
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, verbose_name=_("letter"))
     name = models.CharField(_("organisation name"), max_length=200)
@@ -328,6 +352,14 @@ class Endorsement(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_EMAIL
     )
+    consent = models.CharField(
+        _("consent"), max_length=12, choices=Consent.choices, default=Consent.OWN
+    )
+    consent_asked_at = models.DateTimeField(_("asked to confirm at"), null=True, blank=True)
+    consent_answered_at = models.DateTimeField(
+        _("confirmed or withdrawn at"), null=True, blank=True
+    )
+    contact_erased_at = models.DateTimeField(_("contact erased at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for rejection"), max_length=1000, blank=True)
     merged_into = models.ForeignKey(
         "self",
@@ -386,6 +418,15 @@ class Endorsement(models.Model):
     def markers(self) -> str:
         return "".join(network.marker for network in self.networks.all())
 
+    @property
+    def awaits_consent(self) -> bool:
+        """Added by the organiser and not (yet) confirmed by the organisation itself."""
+        return self.consent in (self.Consent.ASKED, self.Consent.NOT_ASKED)
+
+    @property
+    def confirmed_by_organisation(self) -> bool:
+        return self.consent == self.Consent.CONFIRMED
+
 
 def meaningful_country_total(signatories) -> int:
     """How many countries the signatories come from, or 0 when most have no country: "from
@@ -404,7 +445,7 @@ def public_letters(language: str) -> list[Letter]:
         if group not in chosen or letter.language == language:
             chosen[group] = letter
     counts = dict(
-        Endorsement.objects.approved()
+        Endorsement.objects.shown()
         .filter(letter_id__in=chosen)
         .values_list("letter_id")
         .annotate(n=Count("pk"))

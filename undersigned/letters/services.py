@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from undersigned.audit.models import record
+from undersigned.protection.crypto import email_digest
 
 from .exports import endorsements_csv
 from .importer import Preview
@@ -59,8 +60,11 @@ def endorse_letter(
     return endorsement
 
 
-def add_endorsement(letter: Letter, details: EndorsementDetails, user) -> Endorsement:
-    """Staff add an endorsement they have verified themselves: listed at once."""
+def add_endorsement(
+    letter: Letter, details: EndorsementDetails, user, language: str = ""
+) -> Endorsement:
+    """Staff add an endorsement they have verified themselves: listed at once (as added by
+    the organiser), and its contact, if known, is asked to confirm or withdraw."""
     with transaction.atomic():
         endorsement = create_endorsement(
             letter,
@@ -68,9 +72,63 @@ def add_endorsement(letter: Letter, details: EndorsementDetails, user) -> Endors
             status=Status.APPROVED,
             reviewed_at=timezone.now(),
             position=next_position(letter),
+            consent=consent_for(details.contact_email),
+            language=language or letter.original.language,
         )
         record(user, "endorsement.added", endorsement, letter=letter.original.slug)
+        ask_consent([endorsement])
     return endorsement
+
+
+def consent_for(contact_email: str) -> str:
+    return Endorsement.Consent.ASKED if contact_email else Endorsement.Consent.NOT_ASKED
+
+
+def ask_consent(endorsements: list[Endorsement]) -> None:
+    """Queue the "confirm or withdraw" email of each one with a contact (in the caller's
+    transaction: the rows and their emails are saved together)."""
+    from .tasks import send_consent_requests
+
+    ids = [e.pk for e in endorsements if e.consent == Endorsement.Consent.ASKED]
+    for start in range(0, len(ids), 100):
+        send_consent_requests.enqueue(ids[start : start + 100])
+
+
+def confirm_consent(pk: int) -> bool:
+    """The organisation confirms from its email; True the first time, harmless after."""
+    return bool(
+        Endorsement.objects.filter(
+            pk=pk, consent__in=[Endorsement.Consent.ASKED, Endorsement.Consent.NOT_ASKED]
+        )
+        .exclude(status=Status.WITHDRAWN)
+        .update(consent=Endorsement.Consent.CONFIRMED, consent_answered_at=timezone.now())
+    )
+
+
+def withdraw(pk: int) -> bool:
+    """The organisation withdraws from its email: off the public list, its PDF and every
+    package from now on. Once only (a used link changes nothing), on the record."""
+    with transaction.atomic():
+        endorsement = (
+            Endorsement.objects.select_for_update()
+            .filter(pk=pk)
+            .exclude(status__in=[Status.WITHDRAWN, Status.REJECTED, Status.MERGED])
+            .first()
+        )
+        if endorsement is None:
+            return False
+        Endorsement.objects.filter(pk=pk).update(
+            status=Status.WITHDRAWN, consent_answered_at=timezone.now()
+        )
+        record(
+            None,
+            "endorsement.retracted",
+            endorsement,
+            letter=endorsement.letter.slug,
+            name=endorsement.name,
+            was=endorsement.status,
+        )
+    return True
 
 
 def create_endorsement(letter: Letter, details: EndorsementDetails, **fields) -> Endorsement:
@@ -182,6 +240,13 @@ def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsem
                     normalised_name=normalise_name(row.name),  # bulk_create skips save()
                     country=row.country,
                     website=row.website,
+                    contact_name=row.contact_name,
+                    contact_email=row.contact_email,
+                    contact_email_digest=email_digest(row.contact_email)
+                    if row.contact_email
+                    else "",
+                    language=row.language or letter.original.language,
+                    consent=consent_for(row.contact_email),
                     status=Status.APPROVED,
                     reviewed_at=now,
                     position=start + index,
@@ -200,11 +265,13 @@ def import_endorsements(letter: Letter, preview: Preview, user) -> list[Endorsem
             for marker in row.markers
         )
         schedule_render(letter)
+        ask_consent(created)
         record(
             user,
             "letter.imported",
             letter.original,
             imported=len(created),
+            asked_to_confirm=sum(1 for e in created if e.consent == Endorsement.Consent.ASKED),
             duplicates_skipped=len(preview.duplicate_rows),
             unreadable=len(preview.problems),
         )

@@ -2,10 +2,31 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django_tasks import task
 
-from undersigned.emails.sending import send_once, send_templated_email
+from undersigned.emails.my_data import my_data_url
+from undersigned.emails.sending import (
+    Email,
+    retry_later,
+    send_batch_once,
+    send_once,
+    send_templated_email,
+)
 from undersigned.pages import confirmations
 
+from . import consent
 from .models import Endorsement
+
+
+def consent_url(endorsement: Endorsement) -> str:
+    with translation.override(endorsement.language):
+        from django.urls import reverse
+
+        path = reverse("letters:consent", kwargs={"token": consent.make_token(endorsement.pk)})
+    return f"{settings.SITE_URL}{path}"
+
+
+def contact_my_data_url(endorsement: Endorsement) -> str:
+    digest = endorsement.contact_email_digest
+    return my_data_url(digest, endorsement.language) if digest else ""
 
 
 @task()
@@ -37,6 +58,8 @@ def send_endorsement_confirmation(endorsement_pk: int) -> bool:
             "endorsement": endorsement,
             "letter": letter,
             "confirm_url": f"{settings.SITE_URL}{path}",
+            "withdraw_url": consent_url(endorsement),
+            "my_data_url": contact_my_data_url(endorsement),
             "days": settings.CONFIRMATION_DAYS,
         },
     )
@@ -103,3 +126,44 @@ def send_review_digests() -> int:
             context=digest.context,
         )
     return sent
+
+
+def send_consent_requests(endorsement_ids: list[int], attempt: int = 0) -> int:
+    """The "confirm or withdraw" email to each organisation staff added or imported, in its
+    language, over one connection; keyed per endorsement, so a retried task, or two
+    workers, ask each organisation once."""
+    now = timezone.now()
+    claimable = Endorsement.objects.filter(
+        pk__in=endorsement_ids,
+        consent=Endorsement.Consent.ASKED,
+        status=Endorsement.Status.APPROVED,
+        contact_erased_at__isnull=True,
+    )
+    if attempt == 0:
+        claimable.filter(consent_asked_at__isnull=True).update(consent_asked_at=now)
+    emails = []
+    for endorsement in claimable.select_related("letter__organiser").order_by("pk"):
+        if not endorsement.contact_email:
+            continue
+        language = endorsement.language
+        letter = endorsement.letter.version_in(language) or endorsement.letter
+        context = {
+            "endorsement": endorsement,
+            "letter": letter,
+            "organiser": endorsement.letter.organiser_in(language),
+            "letter_lists_unconfirmed": endorsement.letter.show_unconfirmed,
+            "consent_url": consent_url(endorsement),
+            "my_data_url": contact_my_data_url(endorsement),
+            "days": settings.ENDORSEMENT_LINK_DAYS,
+        }
+        key = f"letters.consent:{endorsement.pk}"
+        emails.append(
+            Email(
+                key, "letters/emails/consent_request", endorsement.contact_email, language, context
+            )
+        )
+    result = send_batch_once(emails)
+    for failed in result.not_sent:
+        ids = [int(email.key.rsplit(":", 1)[1]) for email in failed.emails]
+        retry_later(send_consent_requests, (ids,), attempt, failed.error)
+    return result.sent

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<slug:slug>/endorse/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/endorse/confirmed/", views.confirmed, name="confirmed"),
     path("<slug:slug>/pdf/", views.pdf, name="pdf"),
+    path("consent/<str:token>/", views.consent, name="consent"),
 ]

@@ -11,6 +11,7 @@ from undersigned.protection.clients import ip_hash
 from undersigned.protection.limits import burst_wait, over_limit
 from undersigned.staff import access
 
+from . import consent as consent_tokens
 from . import services
 from .forms import EndorsementForm, ListFilterForm
 from .models import Endorsement, Letter, meaningful_country_total
@@ -142,4 +143,48 @@ def pdf(request, slug):
     letter = get_public_letter(slug)
     response = HttpResponse(letter_pdf(letter), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letter.slug}.pdf"'
+    return response
+
+
+CONSENT_ANSWERS = {"confirm", "withdraw"}
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def consent(request, token):
+    """The "confirm or withdraw" page of a listed organisation's emails. A forged, expired
+    or already used link answers a plain page and changes nothing; each answer is a POST."""
+    if request.method == "POST" and over_limit(request, "confirm"):
+        response = render(request, "pages/confirm_refused.html", status=429)
+        response["Retry-After"] = "600"
+        return response
+    pk = consent_tokens.read_token(token)
+    endorsement = Endorsement.objects.select_related("letter").filter(pk=pk).first() if pk else None
+    if endorsement is None or endorsement.status in (
+        Endorsement.Status.REJECTED,
+        Endorsement.Status.MERGED,
+    ):
+        return consent_page(request, None, status=400 if pk is None else 404)
+    if endorsement.status == Endorsement.Status.WITHDRAWN:
+        return consent_page(request, endorsement, used=True)
+    if request.method != "POST":
+        return consent_page(request, endorsement, answered=request.GET.get("answered", ""))
+    answer = request.POST.get("answer", "")
+    if answer not in CONSENT_ANSWERS:
+        return consent_page(request, endorsement, status=400, bad_answer=True)
+    if answer == "withdraw":
+        services.withdraw(endorsement.pk)
+        return consent_page(request, endorsement, withdrawn=True)
+    services.confirm_consent(endorsement.pk)
+    return redirect(request.path + "?answered=confirm")
+
+
+def consent_page(request, endorsement, status=200, **flags):
+    letter = None
+    if endorsement is not None:
+        letter = endorsement.letter.version_in(request.LANGUAGE_CODE) or endorsement.letter
+        endorsement.refresh_from_db()
+    context = {"endorsement": endorsement, "letter": letter, **flags}
+    response = render(request, "letters/consent.html", context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -61,7 +61,7 @@ class PetitionAdmin(ActionAdmin):
         *text_fieldsets(),
         (None, {"fields": ["organiser", "targets", "original_language"]}),
         (_("Publication"), {"fields": ["state", "preview", "opens_at", "closes_at", "goal"]}),
-        (_("Signing"), {"fields": ["double_opt_in", "show_recent_signers"]}),
+        (_("Signing"), {"fields": ["double_opt_in", "default_visibility", "show_recent_signers"]}),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
         (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
     ]

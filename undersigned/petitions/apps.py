@@ -12,8 +12,9 @@ class PetitionsConfig(AppConfig):
 
         from .confirmation import SignatureConfirmation
         from .models import Petition
-        from .outbox import due_emails, queue_due_emails
+        from .outbox import due_emails, queue_due_emails, queue_reminders
 
         actions.register(Petition.objects.public_cards)
         confirmations.register("signature", SignatureConfirmation())
         outboxes.register(queue_due_emails, due=due_emails)
+        outboxes.register(queue_reminders)

@@ -347,10 +347,14 @@ def add_demo_signatures(petition: Petition, total: int, since) -> None:
     for number in range(total):
         email = f"signer{number}.{petition.pk}@example.org"
         signed_at = since + span * (number / total) ** 0.6
+        name = f"{chooser.choice(FIRST_NAMES)} {chooser.choice(LAST_NAMES)}"
+        # about a third public, half to the target only, a sixth counted only (no name kept)
+        visibility = chooser.choice(["public", "public", "target", "target", "target", "count"])
         signatures.append(
             Signature(
                 petition=petition,
-                name=f"{chooser.choice(FIRST_NAMES)} {chooser.choice(LAST_NAMES)}",
+                name="" if visibility == "count" else name,
+                visibility=visibility,
                 email=email,
                 email_digest=email_digest(email),
                 country=chooser.choice(COUNTRIES),

@@ -9,6 +9,8 @@ from undersigned.protection.disposable import is_disposable
 from undersigned.protection.forms import BotTrapsMixin
 from undersigned.protection.forms import start_token as protection_start_token
 
+from .models import Visibility
+
 # Zero-width joiner and non-joiner are part of how Arabic and Persian names are written.
 ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
 SOURCE_CLEANER = re.compile(r"[^a-z0-9_.-]+")
@@ -26,6 +28,15 @@ def has_invisible_controls(text: str) -> bool:
         and char not in ALLOWED_FORMAT_CHARACTERS
         for char in text
     )
+
+
+def clean_signer_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if has_invisible_controls(name):
+        raise forms.ValidationError(_("Please remove invisible control characters from your name."))
+    if not any(char.isalpha() for char in name):
+        raise forms.ValidationError(_("Please enter your name in letters."))
+    return name
 
 
 def country_choices() -> list:
@@ -46,7 +57,56 @@ class CountryChoiceField(forms.ChoiceField):
         return value in self.CODES
 
 
-class SignatureForm(BotTrapsMixin, forms.Form):
+VISIBILITY_EXPLAINED = {
+    Visibility.PUBLIC: _(
+        "Your first name, initial and country may appear in a public list of signers."
+    ),
+    Visibility.TARGET: _(
+        "Your name goes to those this petition is addressed to, never on a public page."
+    ),
+    Visibility.COUNT: _(
+        "Your signature is counted, but your name is not kept, shown or handed to anyone."
+    ),
+}
+
+
+class VisibilityField(forms.ChoiceField):
+    """The `visibility` radio group; left out (an older form), it means the default."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=Visibility.choices,
+            required=False,
+            widget=forms.RadioSelect,
+            error_messages={
+                "invalid_choice": _("Please choose one of the three ways your name is shown.")
+            },
+            **kwargs,
+        )
+
+
+class VisibilityChoice:
+    """For a form with a VisibilityField and a `default_visibility`: the radios to draw."""
+
+    default_visibility = Visibility.TARGET
+
+    def visibility_options(self) -> list[dict]:
+        """The three choices as the template draws them (native radios: no JavaScript)."""
+        chosen = self.data.get("visibility") if self.is_bound else None
+        if chosen not in Visibility.values:
+            chosen = self.initial.get("visibility", self.default_visibility)
+        return [
+            {
+                "value": value,
+                "label": label,
+                "explained": VISIBILITY_EXPLAINED[value],
+                "checked": value == chosen,
+            }
+            for value, label in Visibility.choices
+        ]
+
+
+class SignatureForm(BotTrapsMixin, VisibilityChoice, forms.Form):
     start_salt = START_SALT
 
     name = forms.CharField(
@@ -62,23 +122,27 @@ class SignatureForm(BotTrapsMixin, forms.Form):
     country = CountryChoiceField(
         label=_("Country"), widget=forms.Select(attrs={"autocomplete": "country"})
     )
+    visibility = VisibilityField(label=_("Who may see your name"))
     opt_in = forms.BooleanField(required=False)  # labelled per petition: see opt_in_label
     # The hidden `source` and the bot traps (`website`, `started`) are written into the
     # template and read from the data: no form fields to build on every signature.
 
-    def __init__(self, *args, opt_in_label: str = "", **kwargs):
+    def __init__(
+        self,
+        *args,
+        opt_in_label: str = "",
+        default_visibility: str = Visibility.TARGET,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.opt_in_label = opt_in_label
+        self.default_visibility = default_visibility
+
+    def clean_visibility(self) -> str:
+        return self.cleaned_data["visibility"] or self.default_visibility
 
     def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if has_invisible_controls(name):
-            raise forms.ValidationError(
-                _("Please remove invisible control characters from your name.")
-            )
-        if not any(char.isalpha() for char in name):
-            raise forms.ValidationError(_("Please enter your name in letters."))
-        return name
+        return clean_signer_name(self.cleaned_data["name"])
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()
@@ -115,3 +179,14 @@ SignatureForm.base_fields = SharedFields(SignatureForm.base_fields)
 
 def start_token() -> str:
     return protection_start_token(START_SALT)
+
+
+class ResendForm(forms.Form):
+    """ "Send the email again" on the thank-you step: the answer is the same for any address."""
+
+    email = forms.EmailField(
+        label=_("The address you signed with"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}),
+        error_messages={"required": _("Please enter the address you signed with.")},
+    )

@@ -25,6 +25,14 @@ COUNT_SHARDS = 16
 COUNT_CACHE_SECONDS = 2
 
 
+class Visibility(models.TextChoices):
+    """How far a signer's name may go (docs/petitions.md, "Who sees a name")."""
+
+    PUBLIC = "public", _("Public")
+    TARGET = "target", _("To the target only")
+    COUNT = "count", _("Counted only")
+
+
 class PetitionQuerySet(models.QuerySet):
     def public(self):
         return self.exclude(state=State.DRAFT).filter(opens_at__lte=timezone.now())
@@ -69,10 +77,17 @@ class Petition(Action):
             "second). Signers without JavaScript are asked to confirm by email instead."
         ),
     )
+    default_visibility = models.CharField(
+        _("signers' default visibility"),
+        max_length=8,
+        choices=Visibility.choices,
+        default=Visibility.TARGET,
+        help_text=_("The choice already ticked on the signing form; each signer may change it."),
+    )
     show_recent_signers = models.BooleanField(
         _("show the latest signers"),
         default=False,
-        help_text=_("First name, initial and country only."),
+        help_text=_("First name, initial and country only, of signers who chose to be public."),
     )
     retention_days = models.PositiveIntegerField(
         _("keep signer data for (days after closing)"),
@@ -363,6 +378,14 @@ class SignatureQuerySet(models.QuerySet):
         """Signatures that still hold personal data (not erased)."""
         return self.filter(erased_at__isnull=True)
 
+    def named(self):
+        """Signatures whose name may go to the target (public or target only)."""
+        return self.exclude(visibility=Visibility.COUNT)
+
+    def listed_publicly(self):
+        """Signatures whose first name, initial and country may appear on a public page."""
+        return self.filter(visibility=Visibility.PUBLIC)
+
     def erase(self) -> int:
         """Erase the personal data of these signatures in one UPDATE (see Signature.erase);
         already erased rows are left alone, so two workers erasing at once do it once."""
@@ -436,6 +459,10 @@ class Signature(models.Model):
     country = CountryCodeField(_("country"))
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    # Counted-only signatures keep no name at all: only what confirming and erasing need.
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.TARGET
+    )
     opt_in = models.BooleanField(_("wants updates by email"), default=False)
     consent_text = models.TextField(_("consent text"), blank=True)
     consent_version = models.CharField(_("consent version"), max_length=40, blank=True)
@@ -446,6 +473,8 @@ class Signature(models.Model):
     erased_at = models.DateTimeField(_("personal data erased at"), null=True, blank=True)
     # Its first email (confirmation or thanks) is still to be queued: see outbox.py.
     email_due = models.BooleanField(default=False, editable=False)
+    # When the confirmation email last went again (the one reminder, or a signer's request).
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -515,6 +544,19 @@ class Signature(models.Model):
             if confirmed:
                 self.petition.add_to_count()
         return bool(confirmed)
+
+    def claim_resend(self, every: timedelta) -> bool:
+        """True if this pending signature's confirmation email may go again now (its first
+        email has had `every` to arrive, and none went again since): the caller sends it."""
+        now = timezone.now()
+        claimed = (
+            Signature.objects.filter(pk=self.pk, status=self.Status.PENDING, email_due=False)
+            .held()
+            .filter(created_at__lte=now - every)
+            .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - every))
+            .update(reminded_at=now)
+        )
+        return bool(claimed)
 
     def claim_duplicate_notice(self) -> bool:
         """True at most once a day per address and petition: the caller may send the notice."""

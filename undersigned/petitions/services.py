@@ -8,7 +8,7 @@ from undersigned.protection.crypto import email_digest, normalise_email
 
 from . import tasks
 from .consent import OPT_IN_VERSION, opt_in_text
-from .models import Petition, Signature
+from .models import Petition, Signature, Visibility
 
 
 class PetitionClosed(Exception):
@@ -26,6 +26,7 @@ def sign_petition(
     source: str = "",
     ip_hash: str = "",
     needs_confirmation: bool = False,
+    visibility: str = Visibility.TARGET,
 ) -> None:
     """Record a signature, or notice a repeat. Either way the caller answers the same.
 
@@ -41,7 +42,8 @@ def sign_petition(
     now = timezone.now()
     signature = Signature(
         petition=petition,
-        name=name,
+        name="" if visibility == Visibility.COUNT else name,  # counted only: no name kept
+        visibility=visibility,
         email=address,
         email_digest=email_digest(address),
         country=country,

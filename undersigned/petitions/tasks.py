@@ -42,6 +42,8 @@ def _email_context(signature) -> dict:
         "confirm_url": confirm_url,
         "confirmed": signature.status == signature.Status.CONFIRMED,
         "confirmation_days": settings.CONFIRMATION_DAYS,
+        "signed_on": signature.created_at,
+        "expires_on": signature.created_at + timedelta(days=settings.CONFIRMATION_DAYS),
         "my_data_url": my_data_url(signature.email_digest, signature.language),
     }
 
@@ -85,6 +87,71 @@ def send_first_emails(signature_ids: list[int], attempt: int = 0) -> int:
         ids = [signature_of[email.key] for email in failed.emails]
         retry_later(send_first_emails, (ids,), attempt, failed.error)
     return result.sent
+
+
+REMINDER = "petitions/email/reminder"
+
+
+def still_to_confirm(signature_ids):
+    """Those of these signatures still waiting for confirmation, with data, not delivered."""
+    from .models import Signature, State
+
+    return (
+        Signature.objects.held()
+        .select_related("petition__organiser")
+        .filter(pk__in=signature_ids, status=Signature.Status.PENDING)
+        .exclude(petition__state=State.DELIVERED)
+        .order_by("pk")
+    )
+
+
+@task()
+def send_reminders(signature_ids: list[int], attempt: int = 0) -> int:
+    """The one reminder of each unconfirmed signature (claimed by outbox.queue_reminders),
+    a batch over one connection. One confirmed, erased or delivered meanwhile gets none."""
+    emails = [
+        Email(
+            f"petitions.reminder:{signature.pk}",
+            REMINDER,
+            signature.email,
+            signature.language,
+            _email_context(signature),
+        )
+        for signature in still_to_confirm(signature_ids)
+    ]
+    result = send_batch_once(emails)
+    for failed in result.not_sent:
+        ids = [int(email.key.rsplit(":", 1)[1]) for email in failed.emails]
+        retry_later(send_reminders, (ids,), attempt, failed.error)
+    return result.sent
+
+
+RESEND_EVERY = timedelta(minutes=5)  # after signing, and between two resends
+
+
+@task(takes_context=True)
+def resend_confirmation(context, petition_id: int, email_digest: str, attempt: int = 0) -> bool:
+    """A signer asked for the confirmation email again. Whether the address signed is
+    looked up here, never in the request, so the page answers alike for every address."""
+    from .models import Signature
+
+    signature = (
+        Signature.objects.held()
+        .filter(petition_id=petition_id, email_digest=email_digest)
+        .select_related("petition__organiser")
+        .first()
+    )
+    # a retry after a mail-server failure was already claimed by the first attempt
+    if signature is None or (attempt == 0 and not signature.claim_resend(RESEND_EVERY)):
+        return False
+    if not still_to_confirm([signature.pk]).exists():
+        return False
+    key = f"task:{context.task_result.id}"
+    try:
+        send_once(key, REMINDER, signature.email, signature.language, _email_context(signature))
+    except TRANSIENT_ERRORS as error:
+        retry_later(resend_confirmation, (petition_id, email_digest), attempt, error)
+    return True
 
 
 @task(takes_context=True)

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.pages.actions import list_actions
 from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
+from undersigned.protection.crypto import email_digest
 from undersigned.protection.limits import burst_wait, over_limit
 from undersigned.staff import access
 
-from . import pagecache, sharing
+from . import pagecache, sharing, tasks
 from .consent import opt_in_text
-from .forms import SignatureForm, sanitise_source
+from .forms import ResendForm, SignatureForm, sanitise_source
 from .models import Petition, ShareClick, Signature
 from .services import PetitionClosed, sign_petition
 
@@ -124,7 +125,9 @@ def sign_refused(request, form, slug, status, wait=600, challenge=False):
 def signature_form(petition: Petition, **kwargs) -> SignatureForm:
     # lazy: the label is only worded when the form is shown, never when a signature is valid
     label = lazy_opt_in_text(petition.organiser, get_language())
-    return SignatureForm(opt_in_label=label, **kwargs)
+    return SignatureForm(
+        opt_in_label=label, default_visibility=petition.default_visibility, **kwargs
+    )
 
 
 def _opt_in_label(organiser, language: str) -> str:
@@ -190,6 +193,7 @@ def recent_signers(petition: Petition) -> list[Signature]:
     return list(
         petition.signatures.filter(status=Signature.Status.CONFIRMED)
         .held()
+        .listed_publicly()
         .only("name", "country")
         .order_by("-confirmed_at")[:RECENT_SIGNERS]
     )
@@ -197,11 +201,14 @@ def recent_signers(petition: Petition) -> list[Signature]:
 
 @require_GET
 def thanks(request, slug):
-    petition = get_public_petition(request, slug)
+    return thanks_page(request, get_public_petition(request, slug))
+
+
+def thanks_page(request, petition, resend_form=None, resent=False, status=200, problem=""):
     language = get_language()
     text = petition.text_in(language)
     channels = [
-        {"code": code, "name": name, "url": reverse("petitions:share", args=[slug, code])}
+        {"code": code, "name": name, "url": reverse("petitions:share", args=[petition.slug, code])}
         for code, name in sharing.CHANNELS.items()
     ]
     context = {
@@ -212,8 +219,34 @@ def thanks(request, slug):
         "channels": channels,
         "share_url": sharing.shared_url(petition.get_absolute_url(), "link"),
         "count": petition.signature_count(),
+        "resend_form": resend_form or ResendForm(),
+        "resent": resent,
+        "resend_problem": problem,
     }
-    return render(request, "petitions/thanks.html", context)
+    return render(request, "petitions/thanks.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+def resend(request, slug):
+    """ "Send the email again": the same answer whether or not the address signed, and
+    whether or not it confirmed; the task decides what, if anything, to send."""
+    petition = get_public_petition(request, slug)
+    if over_limit(request, "resend", by_email=True):
+        response = thanks_page(request, petition, status=429, problem="limited")
+        response["Retry-After"] = "600"
+        return response
+    form = ResendForm(request.POST)
+    if not form.is_valid():
+        return thanks_page(request, petition, resend_form=form, status=400)
+    digest = email_digest(form.cleaned_data["email"])
+    try:
+        tasks.resend_confirmation.enqueue(petition.pk, digest)
+    except DatabaseError:
+        logger.exception("Could not queue a confirmation email again for %s", slug)
+        response = thanks_page(request, petition, resend_form=form, status=503, problem="down")
+        response["Retry-After"] = "30"
+        return response
+    return thanks_page(request, petition, resent=True)
 
 
 @require_GET

@@ -2,6 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from undersigned.petitions.forms import VisibilityChoice, VisibilityField, clean_signer_name
+from undersigned.petitions.models import Visibility
+
 from .abuse import DEFAULT_HOURS, WINDOWS_HOURS
 from .models import InvalidationBatch
 
@@ -62,3 +65,35 @@ class InvalidateForm(BatchForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class VisibilityChangeForm(VisibilityChoice, forms.Form):
+    """A signer's new choice of who sees their name on one signature. Leaving "counted
+    only" needs a name again: none was kept."""
+
+    visibility = VisibilityField(label=_("Change who may see your name"))
+    name = forms.CharField(label=_("Your name"), max_length=120, required=False)
+
+    def __init__(self, *args, signature, **kwargs):
+        super().__init__(*args, auto_id=f"id_s{signature.pk}_%s", **kwargs)
+        self.signature = signature
+        self.default_visibility = signature.visibility
+        self.fields["visibility"].required = True
+        self.fields["visibility"].error_messages["required"] = _(
+            "Please choose one of the three ways your name is shown."
+        )
+
+    @property
+    def asks_for_name(self) -> bool:
+        return not self.signature.name
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        return clean_signer_name(name) if name.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        level = data.get("visibility")
+        if level and level != Visibility.COUNT and not self.signature.name and not data.get("name"):
+            self.add_error("name", _("Please give the name to show: we did not keep one."))
+        return data

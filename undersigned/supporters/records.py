@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from undersigned.delivery.tokens import make_token as unsubscribe_token
+from undersigned.letters.models import Endorsement
 from undersigned.petitions.models import Signature
 
 
@@ -17,6 +18,7 @@ class Held:
     title: str
     organiser: str
     petition_url: str
+    visibility_form: object = None  # set by the page that shows it
 
     @property
     def unsubscribe_token(self) -> str:
@@ -47,7 +49,18 @@ def held_under(email_digest: str) -> list[Held]:
     return held
 
 
-def as_json(held: list[Held]) -> dict:
+def endorsements_under(email_digest: str) -> list[Endorsement]:
+    """The endorsements whose contact is this address (their contact not yet erased)."""
+    return list(
+        Endorsement.objects.filter(
+            contact_email_digest=email_digest, contact_erased_at__isnull=True
+        )
+        .select_related("letter")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def as_json(held: list[Held], endorsements: list[Endorsement] = ()) -> dict:
     """The download: every field we hold, as stored (dates in ISO 8601, UTC)."""
 
     def moment(value):
@@ -56,7 +69,7 @@ def as_json(held: list[Held]) -> dict:
     return {
         "site": settings.SITE_URL,
         "generated_at": timezone.now().isoformat(),
-        "email": held[0].signature.email if held else None,
+        "email": address_of(held, endorsements) or None,
         "signatures": [
             {
                 "petition": {
@@ -69,6 +82,7 @@ def as_json(held: list[Held]) -> dict:
                 "country": item.signature.country.code,
                 "language": item.signature.language,
                 "status": item.signature.status,
+                "visibility": item.signature.visibility,
                 "signed_at": moment(item.signature.created_at),
                 "confirmed_at": moment(item.signature.confirmed_at),
                 "wants_updates_by_email": item.signature.opt_in,
@@ -80,4 +94,26 @@ def as_json(held: list[Held]) -> dict:
             }
             for item in held
         ],
+        "endorsement_contacts": [
+            {
+                "letter": {
+                    "title": e.letter.title,
+                    "url": settings.SITE_URL + e.letter.get_absolute_url(),
+                },
+                "organisation": e.name,
+                "contact_name": e.contact_name,
+                "contact_email": e.contact_email,
+                "language": e.language,
+                "status": e.status,
+                "consent": e.consent,
+                "added_at": moment(e.created_at),
+            }
+            for e in endorsements
+        ],
     }
+
+
+def address_of(held: list[Held], endorsements) -> str:
+    if held:
+        return held[0].signature.email
+    return endorsements[0].contact_email if endorsements else ""

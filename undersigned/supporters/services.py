@@ -6,8 +6,9 @@ run killed half-way is finished by the next, and two workers erasing at once era
 once.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat
@@ -15,8 +16,9 @@ from django.utils import timezone
 
 from undersigned.audit.models import record
 from undersigned.delivery.models import UpdateEmail
+from undersigned.letters.models import Endorsement, Letter
 from undersigned.petitions import pagecache
-from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State
+from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State, Visibility
 
 from .models import InvalidationBatch
 
@@ -60,11 +62,94 @@ def erase_signer(email_digest: str) -> int:
             .distinct()
         )
         erased = erase_signatures(kept)
-        if rows:
-            record(None, "signer.erased", None, erased=kept, deleted=pending)
+        contacts = erase_endorsement_contacts(
+            Endorsement.objects.filter(contact_email_digest=email_digest)
+        )
+        if rows or contacts:
+            record(
+                None,
+                "signer.erased",
+                None,
+                erased=kept,
+                deleted=pending,
+                endorsement_contacts=contacts,
+            )
     for slug in shown:  # a cached page may list the signer among the latest: drop it
         pagecache.forget(slug)
-    return len(pending) + erased
+    return len(pending) + erased + len(contacts)
+
+
+def erase_endorsement_contacts(endorsements) -> list[int]:
+    """Erase the private contact (name, address, its digest) of these endorsements; the
+    organisation stays listed. Returns the primary keys erased."""
+    ids = list(endorsements.filter(contact_erased_at__isnull=True).values_list("pk", flat=True))
+    for chunk in chunks(ids):
+        Endorsement.objects.filter(pk__in=chunk, contact_erased_at__isnull=True).update(
+            contact_name="",
+            contact_email="",
+            contact_email_digest="",
+            contact_erased_at=timezone.now(),
+        )
+    return ids
+
+
+def erase_expired_endorsement_contacts(now: datetime | None = None) -> int:
+    """Endorsement contacts go RETENTION_DAYS after their letter closed, like signers' data."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.RETENTION_DAYS)
+    letters = Letter.objects.originals().filter(
+        state__in=[State.CLOSED, State.DELIVERED], closed_at__lte=cutoff
+    )
+    erased = 0
+    for letter in letters:
+        with transaction.atomic():
+            ids = erase_endorsement_contacts(Endorsement.objects.filter(letter=letter))
+            if ids:
+                record(
+                    None,
+                    "endorsement_contacts.erased",
+                    letter,
+                    erased=len(ids),
+                    retention_days=settings.RETENTION_DAYS,
+                )
+        erased += len(ids)
+    return erased
+
+
+# A signer's own choice of who sees their name
+
+
+def change_visibility(email_digest: str, signature_id: int, level: str, name: str = "") -> bool:
+    """Set who may see the name on one of this address's signatures. Counted only drops
+    the name; leaving it takes the name the signer typed again. False if the signature is
+    not theirs (or erased): nothing changes."""
+    with transaction.atomic():
+        signature = (
+            Signature.objects.filter(pk=signature_id, email_digest=email_digest)
+            .held()
+            .select_for_update()
+            .select_related("petition")
+            .first()
+        )
+        if signature is None:
+            return False
+        fields = {"visibility": level}
+        if level == Visibility.COUNT:
+            fields["name"] = ""
+        elif name:
+            fields["name"] = name
+        Signature.objects.filter(pk=signature.pk).update(**fields)
+        record(
+            None,
+            "signature.visibility_changed",
+            signature.petition,
+            signature=signature.pk,
+            before=signature.visibility,
+            after=level,
+        )
+    if signature.petition.show_recent_signers:  # a cached page may list (or miss) the name
+        pagecache.forget(signature.petition.slug)
+    return True
 
 
 # Retention

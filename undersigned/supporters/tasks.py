@@ -14,7 +14,15 @@ def erase_expired_signer_data() -> int:
     petitions = services.expired_petitions()
     for petition in petitions:
         erase_petition_signer_data.enqueue(petition.pk)
+    erase_expired_endorsement_contacts.enqueue()
     return len(petitions)
+
+
+@task()
+def erase_expired_endorsement_contacts() -> int:
+    from . import services
+
+    return services.erase_expired_endorsement_contacts()
 
 
 @task()
@@ -38,11 +46,19 @@ def send_my_data_link(email_digest: str, language: str) -> bool:
         .order_by("-created_at")
         .first()
     )
-    if signature is None or not signature.email:
+    address = signature.email if signature is not None else ""
+    if not address:  # perhaps the contact of an endorsement
+        from undersigned.letters.models import Endorsement
+
+        endorsement = Endorsement.objects.filter(
+            contact_email_digest=email_digest, contact_erased_at__isnull=True
+        ).first()
+        address = endorsement.contact_email if endorsement is not None else ""
+    if not address:
         return False
     context = {
         "my_data_url": my_data_url(email_digest, language),
         "days": settings.MY_DATA_LINK_DAYS,
     }
-    send_templated_email("supporters/email/my_data_link", signature.email, language, context)
+    send_templated_email("supporters/email/my_data_link", address, language, context)
     return True

@@ -9,4 +9,9 @@ urlpatterns = [
     path("<str:token>/", views.my_data, name="my_data"),
     path("<str:token>/download/", views.download, name="download"),
     path("<str:token>/erase/", views.erase, name="erase"),
+    path(
+        "<str:token>/visibility/<int:signature_id>/",
+        views.change_visibility,
+        name="change_visibility",
+    ),
 ]

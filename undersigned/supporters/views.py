@@ -24,7 +24,7 @@ from undersigned.protection.crypto import email_digest
 from undersigned.protection.limits import over_limit
 
 from . import records, services, tasks
-from .forms import LinkRequestForm
+from .forms import LinkRequestForm, VisibilityChangeForm
 
 SCOPE = "my_data"
 logger = logging.getLogger(__name__)
@@ -49,13 +49,13 @@ def invalid_link(request) -> HttpResponse:
 def guarded(view):
     """Rate limit, then read the token: a forged or expired one gets a clear 400 page."""
 
-    def wrapper(request, token):
+    def wrapper(request, token, **kwargs):
         if over_limit(request, SCOPE):
             return limited(request)
         digest = read_token(token)
         if digest is None:
             return invalid_link(request)
-        return private(view(request, token, digest))
+        return private(view(request, token, digest, **kwargs))
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
@@ -65,21 +65,52 @@ def guarded(view):
 @require_http_methods(["GET", "HEAD"])
 @guarded
 def my_data(request, token, digest):
-    held = records.held_under(digest)
+    return my_data_page(request, token, digest, records.held_under(digest))
+
+
+def my_data_page(request, token, digest, held, bound=None, status=200):
+    """The signer's page; `bound` is a visibility form sent back with its errors."""
+    for item in held:
+        signature = item.signature
+        if bound is not None and bound.signature.pk == signature.pk:
+            item.visibility_form = bound
+        else:
+            initial = {"visibility": signature.visibility}
+            item.visibility_form = VisibilityChangeForm(signature=signature, initial=initial)
+    endorsements = records.endorsements_under(digest)
     context = {
         "token": token,
         "held": held,
-        "email": held[0].signature.email if held else "",
+        "endorsements": endorsements,
+        "email": records.address_of(held, endorsements),
         "erased": request.GET.get("erased") == "1",
+        "changed": request.GET.get("changed") == "1",
         "retention_days": settings.RETENTION_DAYS,
     }
-    return render(request, "supporters/my_data.html", context)
+    return render(request, "supporters/my_data.html", context, status=status)
+
+
+@require_http_methods(["POST"])
+@guarded
+def change_visibility(request, token, digest, signature_id):
+    """One signature's new level; an unknown level is answered next to the field."""
+    held = records.held_under(digest)
+    item = next((item for item in held if item.signature.pk == signature_id), None)
+    if item is None:
+        return invalid_link(request)
+    form = VisibilityChangeForm(request.POST, signature=item.signature)
+    if not form.is_valid():
+        return my_data_page(request, token, digest, held, bound=form, status=400)
+    services.change_visibility(
+        digest, signature_id, form.cleaned_data["visibility"], form.cleaned_data["name"]
+    )
+    return HttpResponseRedirect(reverse("supporters:my_data", args=[token]) + "?changed=1")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @guarded
 def download(request, token, digest):
-    data = records.as_json(records.held_under(digest))
+    data = records.as_json(records.held_under(digest), records.endorsements_under(digest))
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -95,7 +126,9 @@ def erase(request, token, digest):
         services.erase_signer(digest)
         return HttpResponseRedirect(reverse("supporters:my_data", args=[token]) + "?erased=1")
     held = records.held_under(digest)
-    return render(request, "supporters/erase.html", {"token": token, "held": held})
+    endorsements = records.endorsements_under(digest)
+    context = {"token": token, "held": held, "endorsements": endorsements}
+    return render(request, "supporters/erase.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

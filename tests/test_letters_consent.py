@@ -1,0 +1,291 @@
+"""Organisations listed on a letter consent: staff add or import them, each contact is asked
+by email (real SMTP, in its language) to confirm or withdraw, and the public list, its PDF
+and the hand-over package follow the answer."""
+
+import json
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from undersigned.audit.models import AuditEntry
+from undersigned.emails.models import OutboxMessage
+from undersigned.letters import consent
+from undersigned.letters.models import Endorsement, Letter
+
+from .letters_fixtures import add_signatory, make_letter
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/en/letters/stop-the-attacks/"
+CSV = (
+    "name,country,website,networks,contact_name,contact_email,language\n"
+    "Syria Relief Aid,SY,,,Rana Example,rana@example.org,en\n"
+    "Baytna,TR,,,ليلى,layla@example.org,ar\n"
+    "Women Now,FR,,,,,\n"
+)
+
+
+def import_csv(admin_client, letter, content=CSV):
+    url = f"/admin/letters/letter/{letter.pk}/import/"
+    upload = SimpleUploadedFile("list.csv", content.encode(), content_type="text/csv")
+    preview = admin_client.post(url, {"csv_file": upload})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    confirm = re.search(r'name="content" value="([^"]*)"', html)
+    assert confirm, html[:3000]
+    import html as html_lib
+
+    saved = admin_client.post(
+        url, {"confirm": "1", "kind": "csv", "content": html_lib.unescape(confirm.group(1))}
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    return html
+
+
+def consent_link(smtp_server, address) -> str:
+    for index, message in enumerate(smtp_server.messages):
+        if message["to"] == [address]:
+            text, html = smtp_server.bodies(index)
+            link = re.search(r"http://127\.0\.0\.1:8000(/\w\w/letters/consent/[^/\s]+/)", text)
+            assert f'href="http://127.0.0.1:8000{link.group(1)}"' in html
+            return link.group(1)
+    raise AssertionError(f"no email to {address}")
+
+
+def public_list(client) -> str:
+    html = client.get(PAGE).content.decode()
+    return html[html.index('id="signatories"') :]
+
+
+def test_import_with_contacts_asks_each_in_its_language(
+    admin_client, client, smtp_server, run_tasks
+):
+    letter = make_letter()
+    preview = import_csv(admin_client, letter)
+    assert "no contact" in preview  # the preview says who will be asked
+    entry = AuditEntry.objects.get(action="letter.imported")
+    assert entry.detail["imported"] == 3 and entry.detail["asked_to_confirm"] == 2
+
+    run_tasks()
+    assert sorted(m["to"][0] for m in smtp_server.messages) == [
+        "layla@example.org",
+        "rana@example.org",
+    ]
+    subjects = {m["to"][0]: m["message"]["Subject"] for m in smtp_server.messages}
+    assert "Please confirm or withdraw: Syria Relief Aid" in subjects["rana@example.org"]
+    assert "يرجى التأكيد أو الانسحاب" in subjects["layla@example.org"]
+    arabic_link = consent_link(smtp_server, "layla@example.org")
+    assert arabic_link.startswith("/ar/letters/consent/")
+    run_tasks()
+    assert len(smtp_server.messages) == 2  # each is asked once
+
+    listed = public_list(client)
+    for name in ("Syria Relief Aid", "Baytna", "Women Now"):
+        assert name in listed
+    assert listed.count("(added by the organiser)") == 3
+    assert "rana@example.org" not in listed
+
+
+def test_confirm_and_withdraw_from_the_emails(
+    admin_client, client, smtp_server, run_tasks, tmp_path
+):
+    letter = make_letter()
+    import_csv(admin_client, letter)
+    run_tasks()
+    confirm_link = consent_link(smtp_server, "rana@example.org")
+    withdraw_link = consent_link(smtp_server, "layla@example.org").replace("/ar/", "/en/")
+
+    landing = client.get(confirm_link)  # a mail scanner opening it changes nothing
+    assert landing.status_code == 200
+    assert "Does Syria Relief Aid sign this letter?" in landing.content.decode()
+    assert Endorsement.objects.get(name="Syria Relief Aid").consent == "asked"
+    confirmed = client.post(confirm_link, {"answer": "confirm"})
+    assert confirmed.status_code == 302
+    assert "the endorsement is confirmed" in client.get(confirmed["Location"]).content.decode()
+    endorsement = Endorsement.objects.get(name="Syria Relief Aid")
+    assert endorsement.consent == "confirmed" and endorsement.consent_answered_at
+    listed = public_list(client)
+    syria = listed[listed.index("Syria Relief Aid") :]
+    assert syria[: syria.index("</li>")].count(">confirmed<") == 1
+
+    withdrawn = client.post(withdraw_link, {"answer": "withdraw"})
+    assert withdrawn.status_code == 200
+    assert "Baytna is withdrawn from this letter" in withdrawn.content.decode()
+    assert Endorsement.objects.get(name="Baytna").status == "withdrawn"
+    entry = AuditEntry.objects.get(action="endorsement.retracted")
+    assert entry.detail["name"] == "Baytna" and entry.username == "system"
+    assert "Baytna" not in public_list(client)
+    pdf = client.get("/en/letters/stop-the-attacks/pdf/")
+    assert pdf.status_code == 200
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(b"".join(pdf.streaming_content) if pdf.streaming else pdf.content)
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    assert "Syria Relief Aid" in text and "Baytna" not in text
+    assert Letter.objects.get(pk=letter.pk).counted_signatures().count() == 2
+
+    # the used link changes nothing more, whatever is sent to it
+    for answer in ("confirm", "withdraw"):
+        again = client.post(withdraw_link, {"answer": answer})
+        assert "This link has been used" in again.content.decode()
+    assert client.get(withdraw_link).status_code == 200
+    assert Endorsement.objects.get(name="Baytna").status == "withdrawn"
+    assert AuditEntry.objects.filter(action="endorsement.retracted").count() == 1
+
+    # a confirmed organisation can still withdraw later
+    client.post(confirm_link, {"answer": "withdraw"})
+    assert Endorsement.objects.get(name="Syria Relief Aid").status == "withdrawn"
+
+
+@pytest.mark.parametrize("answer", ["", "yes", "<script>", "withdraw ", "x" * 5000])
+def test_an_unknown_answer_changes_nothing(admin_client, client, smtp_server, run_tasks, answer):
+    letter = make_letter()
+    import_csv(admin_client, letter)
+    run_tasks()
+    link = consent_link(smtp_server, "rana@example.org")
+    response = client.post(link, {"answer": answer})
+    assert response.status_code == 400
+    assert "Please press one of the two buttons." in response.content.decode()
+    endorsement = Endorsement.objects.get(name="Syria Relief Aid")
+    assert (endorsement.status, endorsement.consent) == ("approved", "asked")
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["forged", "x" * 400, "MQ:1tVNeS:forged-signature-forged-signature-forged-sig"],
+)
+def test_a_forged_link_answers_a_plain_page(client, token):
+    letter = make_letter()
+    add_signatory(letter, "Baytna", "TR", contact_email="layla@example.org")
+    for method in (client.get, client.post):
+        response = method(f"/en/letters/consent/{token}/", {"answer": "withdraw"})
+        assert response.status_code == 400
+        assert "This link no longer works" in response.content.decode()
+    assert Endorsement.objects.get().status == "approved"
+
+
+def test_an_expired_link_answers_a_plain_page(client, settings):
+    letter = make_letter()
+    endorsement = add_signatory(letter, "Baytna", "TR", contact_email="layla@example.org")
+    token = consent.make_token(endorsement.pk)
+    settings.ENDORSEMENT_LINK_DAYS = -1
+    response = client.post(f"/en/letters/consent/{token}/", {"answer": "withdraw"})
+    assert response.status_code == 400
+    assert "This link no longer works" in response.content.decode()
+    assert Endorsement.objects.get().status == "approved"
+
+
+def test_staff_may_list_only_confirmed_organisations(admin_client, client, smtp_server, run_tasks):
+    letter = make_letter(show_unconfirmed=False)
+    import_csv(admin_client, letter)
+    run_tasks()
+    listed = public_list(client)
+    assert "Syria Relief Aid" not in listed and "Women Now" not in listed
+    client.post(consent_link(smtp_server, "rana@example.org"), {"answer": "confirm"})
+    listed = public_list(client)
+    assert "Syria Relief Aid" in listed and "Baytna" not in listed
+    assert Letter.objects.get(pk=letter.pk).counted_signatures().count() == 1
+
+
+def test_staff_adding_one_with_a_contact_asks_it_in_its_language(admin_client, run_tasks, settings):
+    settings.EMAIL_BACKEND = "undersigned.emails.backends.OutboxBackend"
+    letter = make_letter()
+    response = admin_client.post(
+        "/admin/letters/endorsement/add/",
+        {
+            "letter": letter.pk,
+            "name": "Baytna",
+            "country": "TR",
+            "position": 0,
+            "contact_name": "ليلى",
+            "contact_email": "layla@example.org",
+            "language": "ar",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Endorsement.objects.get().consent == "asked"
+    run_tasks()
+    message = OutboxMessage.objects.get()
+    assert message.to == "layla@example.org"
+    assert "/ar/letters/consent/" in message.text_body
+    assert "Baytna" in message.subject
+
+
+# Endorsement contacts: my-data page, download, erasure and retention, like signers' emails
+
+
+def my_data_link(smtp_server, address) -> str:
+    for index, message in enumerate(smtp_server.messages):
+        if message["to"] == [address]:
+            text, _html = smtp_server.bodies(index)
+            return re.search(r"http://127\.0\.0\.1:8000(/\w\w/my-data/[^/\s]+/)", text).group(1)
+    raise AssertionError(f"no email to {address}")
+
+
+def test_a_contact_sees_downloads_and_erases_its_data(admin_client, client, smtp_server, run_tasks):
+    letter = make_letter()
+    import_csv(admin_client, letter)
+    run_tasks()
+    link = my_data_link(smtp_server, "rana@example.org")
+    page = client.get(link).content.decode()
+    assert "Organisations you are the contact for" in page
+    assert "Syria Relief Aid" in page and "Rana Example" in page and "rana@example.org" in page
+    assert "Baytna" not in page  # another contact's
+
+    data = json.loads(client.post(link + "download/").content)
+    (contact,) = data["endorsement_contacts"]
+    assert (contact["organisation"], contact["contact_email"]) == (
+        "Syria Relief Aid",
+        "rana@example.org",
+    )
+
+    client.post(link + "erase/")
+    endorsement = Endorsement.objects.get(name="Syria Relief Aid")
+    assert (
+        endorsement.contact_name,
+        endorsement.contact_email,
+        endorsement.contact_email_digest,
+    ) == ("", "", "")
+    assert endorsement.contact_erased_at and endorsement.status == "approved"
+    assert "Syria Relief Aid" in public_list(client)  # the organisation stays listed
+    entry = AuditEntry.objects.get(action="signer.erased")
+    assert entry.detail["endorsement_contacts"] == [endorsement.pk]
+    assert "Organisations you are the contact for" not in client.get(link).content.decode()
+
+
+def test_forgot_my_link_reaches_an_endorsement_contact(client, smtp_server, run_tasks):
+    letter = make_letter()
+    add_signatory(letter, "Baytna", "TR", contact_email="layla@example.org")
+    run_tasks()
+    before = len(smtp_server.messages)
+    client.post("/en/my-data/", {"email": "layla@example.org"})
+    run_tasks()
+    assert len(smtp_server.messages) == before + 1
+    assert "/en/my-data/" in smtp_server.bodies()[0]
+
+
+def test_contacts_are_erased_when_the_letter_s_retention_runs_out(run_tasks, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.RETENTION_DAYS = 30
+    old = make_letter()
+    add_signatory(old, "Baytna", "TR", contact_email="layla@example.org")
+    recent = make_letter("recent-letter", title="Recent")
+    add_signatory(recent, "Women Now", "FR", contact_email="women@example.org")
+    Letter.objects.filter(pk=old.pk).update(
+        state=Letter.State.CLOSED, closed_at=timezone.now() - timedelta(days=31)
+    )
+    Letter.objects.filter(pk=recent.pk).update(
+        state=Letter.State.CLOSED, closed_at=timezone.now() - timedelta(days=29)
+    )
+    call_command("housekeeping", verbosity=0)
+    run_tasks()
+    assert Endorsement.objects.get(name="Baytna").contact_email == ""
+    assert Endorsement.objects.get(name="Women Now").contact_email == "women@example.org"
+    entry = AuditEntry.objects.get(action="endorsement_contacts.erased")
+    assert entry.detail["erased"] == 1

@@ -1,0 +1,23 @@
+"""The "confirm or withdraw" link each listed organisation gets by email.
+
+The token names an endorsement, is signed with the site's secret and expires after
+ENDORSEMENT_LINK_DAYS. It opens a page with two buttons (a POST each: mail scanners open
+links before people do)."""
+
+from django.conf import settings
+from django.core import signing
+
+SALT = "undersigned.letters.consent"
+
+
+def make_token(endorsement_pk: int) -> str:
+    return signing.dumps(endorsement_pk, salt=SALT)
+
+
+def read_token(token: str) -> int | None:
+    """The endorsement's primary key, or None when the token is forged, damaged or too old."""
+    try:
+        pk = signing.loads(token, salt=SALT, max_age=settings.ENDORSEMENT_LINK_DAYS * 24 * 3600)
+    except signing.BadSignature:
+        return None
+    return pk if isinstance(pk, int) else None
