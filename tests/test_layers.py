@@ -18,6 +18,7 @@ LAYERS = [
     {"actions"},
     {"petitions", "letters"},
     {"delivery", "api"},
+    {"news"},
     {"supporters"},
 ]
 PROJECT = {"settings", "urls", "manage", "wsgi", "formats"}

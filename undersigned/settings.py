@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "undersigned.supporters",
     "undersigned.workers",
     "undersigned.api",
+    "undersigned.news",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",

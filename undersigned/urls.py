@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("petitions/", include("undersigned.petitions.urls")),
     path("", include("undersigned.delivery.urls")),
     path("my-data/", include("undersigned.supporters.urls")),
+    path("news/", include("undersigned.news.urls")),
 )
 
 if settings.DEBUG or settings.EMBEDDED:

@@ -28,6 +28,11 @@ _VIEWER = [
     *crud("letters.network", "view"),
     *crud("letters.presscontact", "view"),
     *crud("delivery.delivery", "view"),
+    *crud("news.post", "view"),
+    *crud("news.posttext", "view"),
+    *crud("news.presscontact", "view"),
+    *crud("news.cover", "view"),
+    *crud("news.tag", "view"),
     *crud("organisations.organisation", "view"),
     *crud("organisations.target", "view"),
 ]
@@ -45,6 +50,11 @@ _CAMPAIGNER = [
     *crud("organisations.target", "add"),
     *crud("delivery.delivery", "add", "change"),
     "delivery.send_updates",
+    *crud("news.post", "add", "change", "delete"),
+    *crud("news.posttext", "add", "change", "delete"),
+    *crud("news.presscontact", "add", "change", "delete"),
+    *crud("news.cover", "add", "change", "delete"),
+    *crud("news.tag", "add", "change", "delete"),
 ]
 _DATA_OFFICER = [
     *_CAMPAIGNER,

@@ -15,3 +15,13 @@ def markdown_filter(text: str):
 def alt(photo, language: str) -> str:
     """{{ photo|alt:LANGUAGE_CODE }}: a photo's alt text in the page's language."""
     return photo.alt_in(language)
+
+
+@register.simple_tag(takes_context=True)
+def action_extras(context, action):
+    """{% action_extras petition %}: what other apps add to an action's page (its news)."""
+    from django.utils.translation import get_language
+
+    from undersigned.pages.action_extras import render_extras
+
+    return render_extras(action, get_language())
