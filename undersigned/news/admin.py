@@ -7,7 +7,7 @@ from undersigned.audit.models import record
 from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import views_count
-from .models import Cover, PressContact, Post, PostText, Tag
+from .models import Cover, Post, PostText, PressContact, Tag
 
 
 class PostTextInline(ScopedInline, admin.StackedInline):

@@ -12,7 +12,7 @@ from undersigned.organisations.models import Organisation
 from undersigned.petitions.demo import demo_picture
 from undersigned.petitions.models import Petition
 
-from .models import Cover, Kind, PressContact, Post, PostText, Tag
+from .models import Cover, Kind, Post, PostText, PressContact, Tag
 
 TAGS = {
     "syria": ("Syria", "سوريا"),

@@ -8,9 +8,7 @@ LATEST = 3
 
 
 def latest_posts(action, language: str) -> str:
-    posts = list(
-        Post.objects.published().linked_to(action).prefetch_related("texts")[:LATEST]
-    )
+    posts = list(Post.objects.published().linked_to(action).prefetch_related("texts")[:LATEST])
     if not posts:
         return ""
     cards = [(post, post.text_in(language)) for post in posts]

@@ -237,3 +237,6 @@ class DailyViews(models.Model):
         verbose_name = _("views of a day")
         verbose_name_plural = _("views by day")
         constraints = [models.UniqueConstraint(fields=["post", "day"], name="news_views_day")]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} {self.day}: {self.count}"
