@@ -95,7 +95,9 @@ def post_detail(request, slug):
     context = {
         "post": post,
         "text": text,
-        "other_languages": [code for code in post.languages() if code != language],
+        "other_languages": [
+            code for code in post.languages() if code not in (language, text.language)
+        ],
         "action_cards": action_cards(post, language),
         "related": [(other, other.text_in(language)) for other in post.related()],
         "cover": getattr(post, "cover", None),
