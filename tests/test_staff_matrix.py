@@ -457,3 +457,48 @@ def test_bulk_deleting_posts_is_scoped(client, news_world):
     assert response.status_code == 404
     response = post_action(client, "/admin/news/post/", "delete_selected", post_a)
     assert b'name="post"' in response.content
+
+
+def test_target_response_pages(client, world):
+    import datetime
+
+    from undersigned.delivery.models import Delivery, TargetResponse
+
+    responses = {}
+    for code, side in [("A", world.a), ("B", world.b)]:
+        delivery = Delivery.objects.create(
+            petition=side.closed_petition, delivered_on=datetime.date(2025, 4, 2), method="email"
+        )
+        responses[code] = TargetResponse.objects.create(
+            delivery=delivery,
+            responder=f"Answer to {code}",
+            responded_on=datetime.date(2025, 5, 1),
+            method="letter",
+        )
+    pages = [
+        (
+            f"/admin/delivery/targetresponse/{responses['A'].pk}/change/",
+            ["delivery.view_targetresponse"],
+        ),
+        (
+            f"/admin/delivery/targetresponse/{responses['A'].pk}/delete/",
+            ["delivery.delete_targetresponse"],
+        ),
+    ]
+    for persona in EVERYONE:
+        client_for(client, world, persona)
+        for url, permissions in pages:
+            assert client.get(url).status_code == expected_status(persona, permissions), (
+                persona,
+                url,
+            )
+        listing = client.get("/admin/delivery/targetresponse/")
+        if persona == "visitor":
+            assert listing.status_code == 302
+            continue
+        own = "campaigner_a" if persona == "campaigner_b" else persona
+        allowed = persona == "operator" or holds(own, "delivery.view_targetresponse")
+        assert listing.status_code == (200 if allowed else 403), persona
+        if allowed and persona != "operator":
+            other = "A" if persona == "campaigner_b" else "B"
+            assert f"Answer to {other}" not in listing.content.decode()

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from undersigned.delivery.models import TargetResponse
 from undersigned.staff import access
 
 from . import views_count
@@ -48,8 +49,28 @@ def post_list(request):
         "chosen_tag": filters.cleaned_data.get("tag", "") if filters.is_valid() else "",
         "filtered": any(request.GET.get(name) for name in ("kind", "tag")),
         "query": query_without_page(request),
+        "responses": latest_responses(language) if page.number == 1 else [],
     }
     return render(request, "news/list.html", context)
+
+
+RESPONSES_SHOWN = 3
+
+
+def latest_responses(language: str) -> list[dict]:
+    """What targets answered lately, with the action it answers (a delivered action is public)."""
+    responses = TargetResponse.objects.select_related(
+        "delivery__petition", "delivery__letter"
+    ).prefetch_related("texts", "delivery__petition__texts")[:RESPONSES_SHOWN]
+    return [
+        {
+            "response": response,
+            "text": response.summary_in(language),
+            "title": response.delivery.action.title(language),
+            "url": response.delivery.action.public_url(language) + "#response",
+        }
+        for response in responses
+    ]
 
 
 def public_tags():
