@@ -17,7 +17,7 @@ LAYERS = [
     {"staff"},
     {"actions"},
     {"petitions", "letters"},
-    {"delivery", "api"},
+    {"delivery", "api", "subscribers"},
     {"news"},
     {"supporters"},
 ]

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("undersigned.delivery.urls")),
     path("my-data/", include("undersigned.supporters.urls")),
     path("news/", include("undersigned.news.urls")),
+    path("updates/", include("undersigned.subscribers.urls")),
 )
 
 if settings.DEBUG or settings.EMBEDDED:

@@ -7,8 +7,8 @@ class NewsConfig(AppConfig):
     verbose_name = _("News and press")
 
     def ready(self):
-        from undersigned.pages import action_extras
+        from undersigned.pages import extras
 
         from .fragments import latest_posts
 
-        action_extras.register(latest_posts)
+        extras.register("action", latest_posts)

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from undersigned.delivery.models import TargetResponse
 from undersigned.staff import access
+from undersigned.subscribers.fragments import sign_up_form
 
 from . import views_count
 from .cards import action_cards
@@ -123,6 +124,7 @@ def post_detail(request, slug):
         "related": [(other, other.text_in(language)) for other in post.related()],
         "cover": getattr(post, "cover", None),
         "views": views_count.total(post) if show_views(request, post) else None,
+        "sign_up": sign_up_form(request, post.organisation, source=f"post:{post.slug}"),
     }
     return render(request, "news/detail.html", context)
 

@@ -68,6 +68,7 @@ _DATA_OFFICER = [
     "letters.export_contacts",
     *crud("supporters.invalidationbatch", "view", "add", "change"),
     *crud("audit.auditentry", "view"),
+    *crud("subscribers.subscription", "view"),
 ]
 _ORGANISATION_ADMIN = [
     *_DATA_OFFICER,

@@ -18,10 +18,8 @@ def alt(photo, language: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def action_extras(context, action):
-    """{% action_extras petition %}: what other apps add to an action's page (its news)."""
-    from django.utils.translation import get_language
+def extras(context, slot: str, obj=None):
+    """{% extras "action" petition %}: what other apps add to this page (see pages/extras.py)."""
+    from undersigned.pages.extras import render_extras
 
-    from undersigned.pages.action_extras import render_extras
-
-    return render_extras(action, get_language())
+    return render_extras(slot, context.get("request"), obj)
