@@ -198,3 +198,43 @@ def test_one_list_per_organisation(client):
         "rights-watchers",
         "coalition-b",
     }
+
+
+def test_the_my_data_page_lists_subscriptions_unsubscribes_and_erases_them(client, run_tasks):
+    from undersigned.emails.my_data import my_data_url
+    from undersigned.protection.crypto import email_digest
+
+    make_organiser()
+    make_organiser("coalition-b", "Coalition B", "التحالف ب")
+    client.post(SIGN_UP, form())
+    client.post(SIGN_UP, form(organisation="coalition-b"))
+    client.post(SIGN_UP, form(email="someone-else@example.org"))
+    Subscription.objects.update(status=Subscription.Status.CONFIRMED)
+    link = path_of(my_data_url(email_digest("reader@example.org"), "en"))
+    html = client.get(link).content.decode()
+    assert "reader@example.org" in html and "someone-else" not in html
+    assert "Rights Watchers" in html and "Coalition B" in html
+    assert "Send me news and calls to action from Rights Watchers" in html
+    download = client.post(link + "download/").json()
+    assert {s["organisation"] for s in download["subscriptions"]} == {
+        "Rights Watchers",
+        "Coalition B",
+    }
+
+    mine = Subscription.objects.get(
+        organisation__slug="rights-watchers", email_digest=email_digest("reader@example.org")
+    )
+    theirs = Subscription.objects.get(email_digest=email_digest("someone-else@example.org"))
+    assert client.post(link + "stop-updates/", {"subscription": theirs.pk}).status_code == 302
+    theirs.refresh_from_db()
+    assert theirs.status == Subscription.Status.CONFIRMED  # not this address's: untouched
+    for bad in ["x", "١", "1 OR 1=1", ""]:
+        assert client.post(link + "stop-updates/", {"subscription": bad}).status_code == 302
+    client.post(link + "stop-updates/", {"subscription": mine.pk})
+    mine.refresh_from_db()
+    assert mine.status == Subscription.Status.UNSUBSCRIBED
+    assert mine.unsubscribed_via == Subscription.Via.MY_DATA
+
+    client.post(link + "erase/")
+    assert not Subscription.objects.filter(email_digest=email_digest("reader@example.org")).exists()
+    assert Subscription.objects.filter(pk=theirs.pk).exists()

@@ -17,6 +17,7 @@ from undersigned.audit.models import record
 from undersigned.delivery.models import UpdateEmail
 from undersigned.petitions import pagecache
 from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State
+from undersigned.subscribers import services as subscriptions
 
 from .models import InvalidationBatch
 
@@ -60,11 +61,19 @@ def erase_signer(email_digest: str) -> int:
             .distinct()
         )
         erased = erase_signatures(kept)
-        if rows:
-            record(None, "signer.erased", None, erased=kept, deleted=pending)
+        unsubscribed = subscriptions.erase(email_digest)
+        if rows or unsubscribed:
+            record(
+                None,
+                "signer.erased",
+                None,
+                erased=kept,
+                deleted=pending,
+                subscriptions=unsubscribed,
+            )
     for slug in shown:  # a cached page may list the signer among the latest: drop it
         pagecache.forget(slug)
-    return len(pending) + erased
+    return len(pending) + erased + unsubscribed
 
 
 # Retention

@@ -38,11 +38,17 @@ def send_my_data_link(email_digest: str, language: str) -> bool:
         .order_by("-created_at")
         .first()
     )
-    if signature is None or not signature.email:
+    address = signature.email if signature is not None else ""
+    if not address:
+        from undersigned.subscribers.models import Subscription
+
+        subscription = Subscription.objects.filter(email_digest=email_digest).first()
+        address = subscription.email if subscription is not None else ""
+    if not address:
         return False
     context = {
         "my_data_url": my_data_url(email_digest, language),
         "days": settings.MY_DATA_LINK_DAYS,
     }
-    send_templated_email("supporters/email/my_data_link", signature.email, language, context)
+    send_templated_email("supporters/email/my_data_link", address, language, context)
     return True

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<str:token>/", views.my_data, name="my_data"),
     path("<str:token>/download/", views.download, name="download"),
     path("<str:token>/erase/", views.erase, name="erase"),
+    path("<str:token>/stop-updates/", views.stop_updates, name="stop_updates"),
 ]
