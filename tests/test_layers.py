@@ -17,7 +17,8 @@ LAYERS = [
     {"staff"},
     {"actions"},
     {"petitions", "letters"},
-    {"delivery", "api", "subscribers"},
+    {"delivery", "api"},
+    {"subscribers"},
     {"news"},
     {"supporters"},
 ]

@@ -502,3 +502,59 @@ def test_target_response_pages(client, world):
         if allowed and persona != "operator":
             other = "A" if persona == "campaigner_b" else "B"
             assert f"Answer to {other}" not in listing.content.decode()
+
+
+def test_update_email_pages_and_subscriptions(client, world):
+    from undersigned.protection.crypto import email_digest
+    from undersigned.subscribers.models import Subscription, Update, UpdateText
+
+    updates = {}
+    for code, organisation in [
+        ("A", world.personas.organisation_a),
+        ("B", world.personas.organisation_b),
+    ]:
+        updates[code] = Update.objects.create(organisation=organisation)
+        UpdateText.objects.create(
+            update=updates[code], language="en", subject=f"Update of {code}", body="Text"
+        )
+        Subscription.objects.create(
+            organisation=organisation,
+            email=f"subscriber@{code.lower()}.example.org",
+            email_digest=email_digest(f"subscriber@{code.lower()}.example.org"),
+            language="en",
+            status=Subscription.Status.CONFIRMED,
+            consent_text=f"Consent of {code}",
+            consent_version="test",
+        )
+    a = updates["A"].pk
+    pages = [
+        (f"/admin/subscribers/update/{a}/change/", ["subscribers.view_update"]),
+        (f"/admin/subscribers/update/{a}/preview/en/", ["subscribers.view_update"]),
+        ("/admin/subscribers/update/", ["subscribers.view_update"]),
+        ("/admin/subscribers/subscription/", ["subscribers.view_subscription"]),
+    ]
+    for persona in EVERYONE:
+        client_for(client, world, persona)
+        for url, permissions in pages:
+            response = client.get(url)
+            listing = url.endswith("/update/") or url.endswith("/subscription/")
+            if listing and persona == "campaigner_b":
+                wanted = 200 if holds("campaigner_a", *permissions) else 403
+            else:
+                wanted = expected_status(persona, permissions)
+            assert response.status_code == wanted, (persona, url, response.status_code)
+            if wanted == 200 and persona != "operator":
+                other = "A" if persona == "campaigner_b" else "B"
+                html = response.content.decode()
+                assert (
+                    f"Update of {other}" not in html and f"{other.lower()}.example.org" not in html
+                )
+        for action in ["test", "send"]:
+            url = f"/admin/subscribers/update/{a}/{action}/"
+            response = client.post(url, {"language": "en"})
+            wanted = expected_status(
+                persona, ["subscribers.view_update", "subscribers.send_update"]
+            )
+            assert response.status_code in ((302,) if wanted == 200 else (wanted,)), (persona, url)
+    assert Update.objects.get(pk=a).status == Update.Status.SENDING  # sent once, by the first
+    assert Update.objects.get(pk=updates["B"].pk).status == Update.Status.DRAFT

@@ -35,6 +35,8 @@ _VIEWER = [
     *crud("news.presscontact", "view"),
     *crud("news.cover", "view"),
     *crud("news.tag", "view"),
+    *crud("subscribers.update", "view"),
+    *crud("subscribers.updatetext", "view"),
     *crud("organisations.organisation", "view"),
     *crud("organisations.target", "view"),
 ]
@@ -59,6 +61,9 @@ _CAMPAIGNER = [
     *crud("news.presscontact", "add", "change", "delete"),
     *crud("news.cover", "add", "change", "delete"),
     *crud("news.tag", "add", "change", "delete"),
+    *crud("subscribers.update", "add", "change", "delete"),
+    *crud("subscribers.updatetext", "add", "change", "delete"),
+    "subscribers.send_update",
 ]
 _DATA_OFFICER = [
     *_CAMPAIGNER,
