@@ -457,6 +457,15 @@ def test_bulk_deleting_posts_is_scoped(client, news_world):
     assert response.status_code == 404
     response = post_action(client, "/admin/news/post/", "delete_selected", post_a)
     assert b'name="post"' in response.content
+    client.post(
+        "/admin/news/post/",
+        {"action": "delete_selected", "_selected_action": [post_a.pk], "index": 0, "post": "yes"},
+    )
+    from undersigned.audit.models import AuditEntry
+    from undersigned.news.models import Post
+
+    assert not Post.objects.filter(pk=post_a.pk).exists()
+    assert AuditEntry.objects.filter(action="post.deleted", object_id=str(post_a.pk)).exists()
 
 
 def test_target_response_pages(client, world):

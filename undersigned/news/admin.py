@@ -78,6 +78,12 @@ class PostAdmin(ScopedAdmin):
             record(request.user, "post.deleted", obj, slug=obj.slug)
             super().delete_model(request, obj)
 
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for post in queryset:
+                record(request.user, "post.deleted", post, slug=post.slug)
+            super().delete_queryset(request, queryset)
+
 
 @admin.register(Tag)
 class TagAdmin(ScopedAdmin):
