@@ -53,14 +53,10 @@ class SignUpForm(BotTrapsMixin, forms.Form):
         self.fixed_organisation = organisation
         if organisation is not None:
             self.fields["organisation"].widget = forms.HiddenInput()
-        self.fields["language"].choices = [
-            (code, name) for code, name in self.fields["language"].choices
-        ]
         self.fields["consent"].label = consent_text(
             organisation.name_in(language) if organisation else _("the organisation you chose"),
             language,
         )
-        self.fields["started"].initial = self.fresh_start()
 
     def clean_name(self):
         name = self.cleaned_data["name"]
