@@ -125,7 +125,7 @@ def test_a_press_release_has_a_dateline_notes_to_editors_and_translated_press_co
     html = client.get("/en/news/press-release/").content.decode()
     assert "<strong>Washington</strong>," in html
     assert "Notes to editors" in html and "<strong>223</strong>" in html
-    assert 'Sam Example</strong><br>Press officer' in html
+    assert "Sam Example</strong><br>Press officer" in html
     assert 'href="mailto:press@example.org"' in html
     arabic = client.get("/ar/news/press-release/").content.decode()
     assert "<strong>واشنطن</strong>، " in arabic
