@@ -18,6 +18,8 @@ LAYERS = [
     {"actions"},
     {"petitions", "letters"},
     {"delivery", "api"},
+    {"subscribers"},
+    {"news"},
     {"supporters"},
 ]
 PROJECT = {"settings", "urls", "manage", "wsgi", "formats"}

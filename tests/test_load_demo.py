@@ -87,3 +87,21 @@ def test_load_demo_twice_changes_nothing(data_dir, capsys):
         get_user_model().objects.count(),
     ) == counts
     assert (data_dir / "demo-logins.txt").read_text() == before
+
+
+def test_load_demo_publishes_the_seeds_posts_linked_to_their_actions(data_dir, client):
+    from undersigned.news.models import Kind, Post
+
+    call_command("load_demo")
+    call_command("load_demo")  # idempotent
+    assert Post.objects.count() == 4
+    kinds = set(Post.objects.values_list("kind", flat=True))
+    assert kinds == {Kind.NEWS, Kind.STATEMENT, Kind.PRESS_RELEASE}
+    release = Post.objects.get(kind=Kind.PRESS_RELEASE)
+    assert release.letters.filter(slug="emergency-session-syria").exists()
+    assert release.press_contacts.get().email.endswith("@example.org")
+    html = client.get(release.url_in("ar")).content.decode()
+    assert "واشنطن" in html and "محتوى ذو صلة" in html and "اقرأ الرسالة كاملة" in html
+    letter_page = client.get("/en/letters/emergency-session-syria/").content.decode()
+    assert "Latest news" in letter_page
+    assert "223 organisations urge" in letter_page

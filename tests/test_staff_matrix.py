@@ -364,3 +364,224 @@ def test_save_and_publish_is_for_those_who_may_change_the_action(client, world):
         else:
             assert response.status_code == wanted, (persona, response.status_code)
         assert Petition.objects.get(pk=draft.pk).state == State.DRAFT, persona
+
+
+# News: posts and tags belong to an organisation like its actions
+
+NEWS_PAGES = [
+    ("/admin/news/post/{post}/change/", ["news.view_post"]),
+    ("/admin/news/post/{post}/delete/", ["news.delete_post"]),
+    ("/admin/news/post/{post}/history/", ["news.view_post"]),
+    ("/admin/news/tag/{tag}/change/", ["news.view_tag"]),
+]
+NEWS_LISTS = [
+    ("/admin/news/post/", ["news.view_post"]),
+    ("/admin/news/tag/", ["news.view_tag"]),
+    ("/admin/news/post/add/", ["news.add_post"]),
+]
+
+
+@pytest.fixture
+def news_world(world):
+    from .news_fixtures import make_post, make_tag
+
+    for code, organisation in [
+        ("A", world.personas.organisation_a),
+        ("B", world.personas.organisation_b),
+    ]:
+        tag = make_tag(f"tag-{code.lower()}", f"Subject of {code}", organisation=organisation)
+        post = make_post(
+            f"post-{code.lower()}",
+            title=f"Post of {code}",
+            organisation=organisation,
+            tags=[tag],
+            published_days_ago=None,
+        )
+        setattr(world, f"news_{code.lower()}", (post, tag))
+    return world
+
+
+def test_news_pages(client, news_world):
+    post, tag = news_world.news_a
+    for persona in EVERYONE:
+        client_for(client, news_world, persona)
+        for template, permissions in NEWS_PAGES:
+            url = template.format(post=post.pk, tag=tag.pk)
+            wanted = expected_status(persona, permissions)
+            assert client.get(url).status_code == wanted, (persona, url)
+
+
+def test_news_lists_show_only_the_users_own_organisation(client, news_world):
+    for persona in EVERYONE:
+        client_for(client, news_world, persona)
+        for url, permissions in NEWS_LISTS:
+            response = client.get(url)
+            if persona == "visitor":
+                assert response.status_code == 302, url
+                continue
+            own = "campaigner_a" if persona == "campaigner_b" else persona
+            allowed = persona == "operator" or holds(own, *permissions)
+            assert response.status_code == (200 if allowed else 403), (persona, url)
+            if allowed and persona != "operator":
+                html = response.content.decode()
+                other = "A" if persona == "campaigner_b" else "B"
+                assert f"Post of {other}" not in html and f"Subject of {other}" not in html
+
+
+def test_a_post_cannot_be_tagged_or_linked_with_another_organisations_rows(client, news_world):
+    from undersigned.news.models import Post
+
+    client_for(client, news_world, "campaigner_a")
+    form = client.get("/admin/news/post/add/").content.decode()
+    assert "Subject of A" in form and "Subject of B" not in form
+    assert "Petition of A" in form and "Petition of B" not in form
+    _post_b, tag_b = news_world.news_b
+    response = client.post(
+        "/admin/news/post/add/",
+        {
+            "organisation": news_world.personas.organisation_a.pk,
+            "kind": "news",
+            "slug": "smuggled",
+            "tags": [tag_b.pk],
+            "petitions": [news_world.b.open_petition.pk],
+            "texts-TOTAL_FORMS": "1",
+            "texts-INITIAL_FORMS": "0",
+            "texts-0-language": "en",
+            "texts-0-title": "Smuggled",
+            "texts-0-body": "Text",
+            "cover-TOTAL_FORMS": "0",
+            "cover-INITIAL_FORMS": "0",
+            "press_contacts-TOTAL_FORMS": "0",
+            "press_contacts-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Post.objects.filter(slug="smuggled").exists()
+
+
+def test_bulk_deleting_posts_is_scoped(client, news_world):
+    post_a, _tag = news_world.news_a
+    post_b, _tag = news_world.news_b
+    for persona in ["viewer_a", "campaigner_b"]:
+        client_for(client, news_world, persona)
+        response = post_action(client, "/admin/news/post/", "delete_selected", post_a)
+        assert response.status_code == expected_status(persona, ["news.delete_post"]), persona
+    client_for(client, news_world, "campaigner_a")
+    response = client.post(
+        "/admin/news/post/",
+        {"action": "delete_selected", "_selected_action": [post_a.pk, post_b.pk], "index": 0},
+    )
+    assert response.status_code == 404
+    response = post_action(client, "/admin/news/post/", "delete_selected", post_a)
+    assert b'name="post"' in response.content
+    client.post(
+        "/admin/news/post/",
+        {"action": "delete_selected", "_selected_action": [post_a.pk], "index": 0, "post": "yes"},
+    )
+    from undersigned.audit.models import AuditEntry
+    from undersigned.news.models import Post
+
+    assert not Post.objects.filter(pk=post_a.pk).exists()
+    assert AuditEntry.objects.filter(action="post.deleted", object_id=str(post_a.pk)).exists()
+
+
+def test_target_response_pages(client, world):
+    import datetime
+
+    from undersigned.delivery.models import Delivery, TargetResponse
+
+    responses = {}
+    for code, side in [("A", world.a), ("B", world.b)]:
+        delivery = Delivery.objects.create(
+            petition=side.closed_petition, delivered_on=datetime.date(2025, 4, 2), method="email"
+        )
+        responses[code] = TargetResponse.objects.create(
+            delivery=delivery,
+            responder=f"Answer to {code}",
+            responded_on=datetime.date(2025, 5, 1),
+            method="letter",
+        )
+    pages = [
+        (
+            f"/admin/delivery/targetresponse/{responses['A'].pk}/change/",
+            ["delivery.view_targetresponse"],
+        ),
+        (
+            f"/admin/delivery/targetresponse/{responses['A'].pk}/delete/",
+            ["delivery.delete_targetresponse"],
+        ),
+    ]
+    for persona in EVERYONE:
+        client_for(client, world, persona)
+        for url, permissions in pages:
+            assert client.get(url).status_code == expected_status(persona, permissions), (
+                persona,
+                url,
+            )
+        listing = client.get("/admin/delivery/targetresponse/")
+        if persona == "visitor":
+            assert listing.status_code == 302
+            continue
+        own = "campaigner_a" if persona == "campaigner_b" else persona
+        allowed = persona == "operator" or holds(own, "delivery.view_targetresponse")
+        assert listing.status_code == (200 if allowed else 403), persona
+        if allowed and persona != "operator":
+            other = "A" if persona == "campaigner_b" else "B"
+            assert f"Answer to {other}" not in listing.content.decode()
+
+
+def test_update_email_pages_and_subscriptions(client, world):
+    from undersigned.protection.crypto import email_digest
+    from undersigned.subscribers.models import Subscription, Update, UpdateText
+
+    updates = {}
+    for code, organisation in [
+        ("A", world.personas.organisation_a),
+        ("B", world.personas.organisation_b),
+    ]:
+        updates[code] = Update.objects.create(organisation=organisation)
+        UpdateText.objects.create(
+            update=updates[code], language="en", subject=f"Update of {code}", body="Text"
+        )
+        Subscription.objects.create(
+            organisation=organisation,
+            email=f"subscriber@{code.lower()}.example.org",
+            email_digest=email_digest(f"subscriber@{code.lower()}.example.org"),
+            language="en",
+            status=Subscription.Status.CONFIRMED,
+            consent_text=f"Consent of {code}",
+            consent_version="test",
+        )
+    a = updates["A"].pk
+    pages = [
+        (f"/admin/subscribers/update/{a}/change/", ["subscribers.view_update"]),
+        (f"/admin/subscribers/update/{a}/preview/en/", ["subscribers.view_update"]),
+        ("/admin/subscribers/update/", ["subscribers.view_update"]),
+        ("/admin/subscribers/subscription/", ["subscribers.view_subscription"]),
+    ]
+    for persona in EVERYONE:
+        client_for(client, world, persona)
+        for url, permissions in pages:
+            response = client.get(url)
+            listing = url.endswith("/update/") or url.endswith("/subscription/")
+            if listing and persona == "campaigner_b":
+                wanted = 200 if holds("campaigner_a", *permissions) else 403
+            else:
+                wanted = expected_status(persona, permissions)
+            assert response.status_code == wanted, (persona, url, response.status_code)
+            if wanted == 200 and persona != "operator":
+                other = "A" if persona == "campaigner_b" else "B"
+                html = response.content.decode()
+                assert (
+                    f"Update of {other}" not in html and f"{other.lower()}.example.org" not in html
+                )
+        for action in ["test", "send"]:
+            url = f"/admin/subscribers/update/{a}/{action}/"
+            response = client.post(url, {"language": "en"})
+            wanted = expected_status(
+                persona, ["subscribers.view_update", "subscribers.send_update"]
+            )
+            assert response.status_code in ((302,) if wanted == 200 else (wanted,)), (persona, url)
+    assert Update.objects.get(pk=a).status == Update.Status.SENDING  # sent once, by the first
+    assert Update.objects.get(pk=updates["B"].pk).status == Update.Status.DRAFT

@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "undersigned.supporters",
     "undersigned.workers",
     "undersigned.api",
+    "undersigned.news",
+    "undersigned.subscribers",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",
@@ -289,6 +291,10 @@ RATE_LIMITS = {
         "ip": env_rate("RATE_LIMIT_ENDORSE_IP", "100/h"),
         "burst": env_rate("RATE_LIMIT_ENDORSE_BURST", "10/10m"),
         "email": env_rate("RATE_LIMIT_ENDORSE_EMAIL", "10/h"),
+    },
+    "subscribe": {
+        "ip": env_rate("RATE_LIMIT_SUBSCRIBE_IP", "100/h"),
+        "email": env_rate("RATE_LIMIT_SUBSCRIBE_EMAIL", "5/h"),
     },
     "confirm": {"ip": env_rate("RATE_LIMIT_CONFIRM_IP", "600/h")},
     "resend": {

@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     path("petitions/", include("undersigned.petitions.urls")),
     path("", include("undersigned.delivery.urls")),
     path("my-data/", include("undersigned.supporters.urls")),
+    path("news/", include("undersigned.news.urls")),
+    path("updates/", include("undersigned.subscribers.urls")),
 )
 
 if settings.DEBUG or settings.EMBEDDED:

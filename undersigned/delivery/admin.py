@@ -12,6 +12,7 @@ Every view asks `access` who may do what, and every workflow goes through `servi
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
@@ -24,12 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_countries import countries
 
+from undersigned.audit.models import record
 from undersigned.letters.models import Endorsement
 from undersigned.ownership import within
 from undersigned.petitions.models import Signature
 from undersigned.petitions.sharing import CHANNELS
 from undersigned.staff import access as organisation_access
-from undersigned.staff.scoping import ReadOnly, ScopedAdmin
+from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
 from undersigned.storage import download_response, private_files
 
 from . import access, services
@@ -37,7 +39,15 @@ from .actions import LETTER, PETITION, ActionRef
 from .charts import Bar, bar_chart, hbar_chart
 from .files import package_file
 from .forms import DeliveryForm, PackageForm, PhotoFormSet
-from .models import Delivery, LetterAction, Package, PetitionAction, UpdateEmail
+from .models import (
+    Delivery,
+    LetterAction,
+    Package,
+    PetitionAction,
+    TargetResponse,
+    TargetResponseText,
+    UpdateEmail,
+)
 from .progress import DOMAIN_GAP, DOMAIN_MIN, HOURS, progress_for
 
 
@@ -105,6 +115,7 @@ class ActionAdmin(ReadOnly, admin.ModelAdmin):
             "packages": [p for p in packages if may_emails or p.kind != Package.Kind.EMAILS],
             "total": action.signatures().count(),
             "may_deliver": access.may(user, action, *self.deliver_permissions()),
+            "may_respond": access.may(user, action, "delivery.add_targetresponse"),
             "may_package": access.may(user, action, "delivery.add_package"),
             "package_form": PackageForm(
                 may_export_emails=may_emails, is_petition=action.is_petition
@@ -431,3 +442,42 @@ class PackageAdmin(ReadOnly, ScopedAdmin):
         if services.delete_package_files(package, request.user):
             messages.success(request, _("The package's files are deleted."))
         return redirect(reverse("admin:delivery_package_change", args=[package.pk]))
+
+
+class TargetResponseTextInline(ScopedInline, admin.StackedInline):
+    model = TargetResponseText
+    extra = 0
+    min_num = 1
+    max_num = len(settings.LANGUAGES)
+
+
+@admin.register(TargetResponse)
+class TargetResponseAdmin(ScopedAdmin):
+    """Responses are recorded once an action is delivered: the delivery is chosen among the
+    user's organisation's, and the public page shows the response at once."""
+
+    list_display = ["responder", "delivery", "responded_on", "method"]
+    list_filter = ["method"]
+    search_fields = ["responder"]
+    date_hierarchy = "responded_on"
+    inlines = [TargetResponseTextInline]
+    fields = ["delivery", "responder", "responded_on", "method", "document"]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            if not change:
+                obj.recorded_by = request.user
+            super().save_model(request, obj, form, change)
+            record(
+                request.user,
+                "target_response.changed" if change else "target_response.recorded",
+                obj,
+                responder=obj.responder,
+            )
+            transaction.on_commit(obj.delivery.action.obj.forget_cached_pages)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            record(request.user, "target_response.deleted", obj, responder=obj.responder)
+            super().delete_model(request, obj)
+            transaction.on_commit(obj.delivery.action.obj.forget_cached_pages)

@@ -6,8 +6,10 @@ check constraint say which, on SQLite and PostgreSQL alike.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.letters.models import Letter
@@ -274,3 +276,101 @@ class LetterAction(Letter):
         proxy = True
         verbose_name = _("sign-on letter: progress and delivery")
         verbose_name_plural = _("sign-on letters: progress and delivery")
+
+
+RESPONSE_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def validate_response_document(upload) -> None:
+    """A PDF of at most 10 MB: the target's letter as it was received."""
+    if upload.size > RESPONSE_DOCUMENT_MAX_BYTES:
+        raise ValidationError(_("The document is larger than 10 MB."))
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(5)
+    upload.seek(position)
+    if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
+        raise ValidationError(_("Upload the document as a PDF file."))
+
+
+class TargetResponse(models.Model):
+    """What a target answered after the delivery: who, when, how, a summary in each language
+    and, optionally, the document itself. An action may get several (one per target)."""
+
+    class Method(models.TextChoices):
+        LETTER = "letter", _("By letter")
+        EMAIL = "email", _("By email")
+        MEETING = "meeting", _("In a meeting")
+        PUBLIC = "public", _("In a public statement")
+        OTHER = "other", _("Another way")
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="responses", verbose_name=_("delivery")
+    )
+    responder = models.CharField(
+        _("who answered"), max_length=200, help_text=_("For example: the UN Secretary-General.")
+    )
+    responded_on = models.DateField(_("answered on"))
+    method = models.CharField(_("how"), max_length=20, choices=Method.choices)
+    document = models.FileField(
+        _("document"),
+        upload_to="delivery/responses/",
+        blank=True,
+        validators=[validate_response_document],
+        help_text=_("Optional: the answer as a PDF file (at most 10 MB), shown publicly."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    organisation_path = ("delivery__petition__organiser", "delivery__letter__organiser")
+
+    class Meta:
+        ordering = ["-responded_on", "-pk"]
+        verbose_name = _("target's response")
+        verbose_name_plural = _("targets' responses")
+
+    def __str__(self) -> str:
+        return f"{self.responder} ({self.responded_on})"
+
+    def clean(self):
+        if self.responded_on and self.responded_on > timezone.localdate():
+            raise ValidationError({"responded_on": _("This date is in the future.")})
+        delivery = Delivery.objects.filter(pk=self.delivery_id).first()
+        if delivery and self.responded_on and self.responded_on < delivery.delivered_on:
+            raise ValidationError({"responded_on": _("An answer cannot come before the delivery.")})
+
+    def summary_in(self, language: str) -> "TargetResponseText | None":
+        texts = {text.language: text for text in self.texts.all()}
+        return texts.get(language) or next(iter(texts.values()), None)
+
+
+class TargetResponseText(models.Model):
+    response = models.ForeignKey(TargetResponse, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    summary = models.TextField(_("summary"), max_length=5000, help_text=_("Markdown."))
+
+    organisation_path = (
+        "response__delivery__petition__organiser",
+        "response__delivery__letter__organiser",
+    )
+
+    class Meta:
+        ordering = ["language"]
+        verbose_name = _("summary")
+        verbose_name_plural = _("summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "language"], name="response_one_text_per_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id} ({self.language})"

@@ -70,6 +70,7 @@ class Email:
     to: str
     language: str
     context: dict
+    headers: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -99,7 +100,9 @@ def send_batch_once(emails: list[Email]) -> BatchResult:
     try:
         with get_connection() as connection:
             for number, email in enumerate(waiting):
-                message = templated_email(email.template, email.to, email.language, email.context)
+                message = templated_email(
+                    email.template, email.to, email.language, email.context, email.headers
+                )
                 try:
                     connection.send_messages([message])
                 except ONE_MESSAGE_ERRORS as error:

@@ -28,6 +28,15 @@ _VIEWER = [
     *crud("letters.network", "view"),
     *crud("letters.presscontact", "view"),
     *crud("delivery.delivery", "view"),
+    *crud("delivery.targetresponse", "view"),
+    *crud("delivery.targetresponsetext", "view"),
+    *crud("news.post", "view"),
+    *crud("news.posttext", "view"),
+    *crud("news.presscontact", "view"),
+    *crud("news.cover", "view"),
+    *crud("news.tag", "view"),
+    *crud("subscribers.update", "view"),
+    *crud("subscribers.updatetext", "view"),
     *crud("organisations.organisation", "view"),
     *crud("organisations.target", "view"),
 ]
@@ -44,7 +53,17 @@ _CAMPAIGNER = [
     *crud("letters.endorsement", "view", "add", "change"),
     *crud("organisations.target", "add"),
     *crud("delivery.delivery", "add", "change"),
+    *crud("delivery.targetresponse", "add", "change", "delete"),
+    *crud("delivery.targetresponsetext", "add", "change", "delete"),
     "delivery.send_updates",
+    *crud("news.post", "add", "change", "delete"),
+    *crud("news.posttext", "add", "change", "delete"),
+    *crud("news.presscontact", "add", "change", "delete"),
+    *crud("news.cover", "add", "change", "delete"),
+    *crud("news.tag", "add", "change", "delete"),
+    *crud("subscribers.update", "add", "change", "delete"),
+    *crud("subscribers.updatetext", "add", "change", "delete"),
+    "subscribers.send_update",
 ]
 _DATA_OFFICER = [
     *_CAMPAIGNER,
@@ -54,6 +73,7 @@ _DATA_OFFICER = [
     "letters.export_contacts",
     *crud("supporters.invalidationbatch", "view", "add", "change"),
     *crud("audit.auditentry", "view"),
+    *crud("subscribers.subscription", "view"),
 ]
 _ORGANISATION_ADMIN = [
     *_DATA_OFFICER,

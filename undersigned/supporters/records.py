@@ -117,3 +117,30 @@ def address_of(held: list[Held], endorsements) -> str:
     if held:
         return held[0].signature.email
     return endorsements[0].contact_email if endorsements else ""
+
+
+def subscriptions_as_json(email_digest: str) -> list[dict]:
+    from undersigned.subscribers.models import Subscription
+
+    def moment(value):
+        return value.isoformat() if value else None
+
+    return [
+        {
+            "organisation": subscription.organisation.name,
+            "email": subscription.email,
+            "name": subscription.name,
+            "language": subscription.language,
+            "status": subscription.status,
+            "signed_up_on": subscription.source,
+            "consent_text": subscription.consent_text,
+            "consent_version": subscription.consent_version,
+            "asked_at": moment(subscription.created_at),
+            "confirmed_at": moment(subscription.confirmed_at),
+            "unsubscribed_at": moment(subscription.unsubscribed_at),
+            "unsubscribed_via": subscription.unsubscribed_via,
+        }
+        for subscription in Subscription.objects.filter(email_digest=email_digest)
+        .select_related("organisation")
+        .order_by("pk")
+    ]

@@ -19,6 +19,7 @@ from undersigned.delivery.models import UpdateEmail
 from undersigned.letters.models import Endorsement, Letter
 from undersigned.petitions import pagecache
 from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State, Visibility
+from undersigned.subscribers import services as subscriptions
 
 from .models import InvalidationBatch
 
@@ -65,7 +66,8 @@ def erase_signer(email_digest: str) -> int:
         contacts = erase_endorsement_contacts(
             Endorsement.objects.filter(contact_email_digest=email_digest)
         )
-        if rows or contacts:
+        unsubscribed = subscriptions.erase(email_digest)
+        if rows or contacts or unsubscribed:
             record(
                 None,
                 "signer.erased",
@@ -73,10 +75,11 @@ def erase_signer(email_digest: str) -> int:
                 erased=kept,
                 deleted=pending,
                 endorsement_contacts=contacts,
+                subscriptions=unsubscribed,
             )
     for slug in shown:  # a cached page may list the signer among the latest: drop it
         pagecache.forget(slug)
-    return len(pending) + erased + len(contacts)
+    return len(pending) + erased + len(contacts) + unsubscribed
 
 
 def erase_endorsement_contacts(endorsements) -> list[int]:

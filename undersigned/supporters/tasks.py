@@ -55,6 +55,11 @@ def send_my_data_link(email_digest: str, language: str) -> bool:
         ).first()
         address = endorsement.contact_email if endorsement is not None else ""
     if not address:
+        from undersigned.subscribers.models import Subscription
+
+        subscription = Subscription.objects.filter(email_digest=email_digest).first()
+        address = subscription.email if subscription is not None else ""
+    if not address:
         return False
     context = {
         "my_data_url": my_data_url(email_digest, language),

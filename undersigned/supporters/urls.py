@@ -14,4 +14,5 @@ urlpatterns = [
         views.change_visibility,
         name="change_visibility",
     ),
+    path("<str:token>/stop-updates/", views.stop_updates, name="stop_updates"),
 ]

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_http_methods
 from undersigned.emails.my_data import read_token
 from undersigned.protection.crypto import email_digest
 from undersigned.protection.limits import over_limit
+from undersigned.subscribers import services as subscriptions
+from undersigned.subscribers.models import Subscription
 
 from . import records, services, tasks
 from .forms import LinkRequestForm, VisibilityChangeForm
@@ -78,11 +80,17 @@ def my_data_page(request, token, digest, held, bound=None, status=200):
             initial = {"visibility": signature.visibility}
             item.visibility_form = VisibilityChangeForm(signature=signature, initial=initial)
     endorsements = records.endorsements_under(digest)
+    subscribed = list(
+        Subscription.objects.filter(email_digest=digest).select_related("organisation")
+    )
     context = {
         "token": token,
         "held": held,
         "endorsements": endorsements,
-        "email": records.address_of(held, endorsements),
+        "subscriptions": subscribed,
+        "email": records.address_of(held, endorsements)
+        or (subscribed[0].email if subscribed else ""),
+        "unsubscribed": request.GET.get("unsubscribed") == "1",
         "erased": request.GET.get("erased") == "1",
         "changed": request.GET.get("changed") == "1",
         "retention_days": settings.RETENTION_DAYS,
@@ -111,12 +119,24 @@ def change_visibility(request, token, digest, signature_id):
 @guarded
 def download(request, token, digest):
     data = records.as_json(records.held_under(digest), records.endorsements_under(digest))
+    data["subscriptions"] = records.subscriptions_as_json(digest)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="my-data.json"'
     return response
+
+
+@require_http_methods(["POST"])
+@guarded
+def stop_updates(request, token, digest):
+    """Unsubscribe from one organisation's updates; only a subscription of this address."""
+    pk = request.POST.get("subscription", "")
+    mine = Subscription.objects.filter(email_digest=digest)
+    if pk.isascii() and pk.isdigit() and mine.filter(pk=int(pk)).exists():
+        subscriptions.unsubscribe(int(pk), Subscription.Via.MY_DATA)
+    return HttpResponseRedirect(reverse("supporters:my_data", args=[token]) + "?unsubscribed=1")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -19,7 +19,7 @@ def delivery_of(action) -> Delivery | None:
     return (
         Delivery.objects.filter(**lookup)
         .select_related("petition__organiser", "letter__organiser")
-        .prefetch_related("texts", "photos")
+        .prefetch_related("texts", "photos", "responses__texts")
         .first()
     )
 
@@ -41,6 +41,9 @@ def delivered_note(action, compact: bool = False) -> dict:
         "note": text.note if text else "",
         "note_language": text.language if text else language,
         "photos": [] if compact else list(delivery.photos.all()),
+        "responses": [
+            (response, response.summary_in(language)) for response in delivery.responses.all()
+        ],
         "compact": compact,
         "LANGUAGE_CODE": language,
     }

@@ -42,3 +42,11 @@ def credit(photo, language: str) -> str:
 def alt(photo, language: str) -> str:
     """{{ photo|alt:LANGUAGE_CODE }}: a photo's alt text in the page's language."""
     return photo.alt_in(language)
+
+
+@register.simple_tag(takes_context=True)
+def extras(context, slot: str, obj=None):
+    """{% extras "action" petition %}: what other apps add to this page (see pages/extras.py)."""
+    from undersigned.pages.extras import render_extras
+
+    return render_extras(slot, context.get("request"), obj)

@@ -10,6 +10,7 @@ DEMO_MODULES = [
     "undersigned.letters.demo",
     "undersigned.petitions.demo",
     "undersigned.delivery.demo",
+    "undersigned.news.demo",
     "undersigned.staff.demo",
 ]
 

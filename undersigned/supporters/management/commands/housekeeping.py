@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from undersigned.actions.tasks import close_due_actions
 from undersigned.letters.tasks import send_review_digests
+from undersigned.news.tasks import roll_up_views
 from undersigned.petitions.tasks import remove_unconfirmed_signatures
 from undersigned.protection.tasks import forget_old_day_keys
 from undersigned.supporters.tasks import erase_expired_signer_data
@@ -12,6 +13,7 @@ DAILY_TASKS = [
     (remove_unconfirmed_signatures, "remove signatures never confirmed"),
     (forget_old_day_keys, "forget the day keys of client-address hashes"),
     (send_review_digests, "email staff the endorsements waiting for their review"),
+    (roll_up_views, "store the day counts of post views"),
 ]
 
 

@@ -1,0 +1,94 @@
+from django.contrib import admin
+from django.db import transaction
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from undersigned.audit.models import record
+from undersigned.staff.scoping import ScopedAdmin, ScopedInline
+
+from . import views_count
+from .models import Cover, Post, PostText, PressContact, Tag
+
+
+class PostTextInline(ScopedInline, admin.StackedInline):
+    model = PostText
+    extra = 0
+    min_num = 1
+    max_num = 2
+    fields = ["language", "title", "summary", "body", "dateline", "notes_to_editors"]
+
+
+class PressContactInline(ScopedInline, admin.TabularInline):
+    model = PressContact
+    extra = 0
+    fields = [
+        "name",
+        "role",
+        "translated_roles",
+        "organisation",
+        "translated_organisations",
+        "email",
+        "phone",
+    ]
+
+
+class CoverInline(ScopedInline, admin.StackedInline):
+    model = Cover
+    extra = 0
+    max_num = 1
+    fields = ["image", "alt_text", "translated_alt_text", "credit"]
+
+
+@admin.register(Post)
+class PostAdmin(ScopedAdmin):
+    list_display = ["__str__", "kind", "organisation", "published_at", "publication", "views"]
+    list_filter = ["kind", "organisation", "tags"]
+    search_fields = ["slug", "texts__title"]
+    date_hierarchy = "published_at"
+    filter_horizontal = ["tags", "petitions", "letters"]
+    inlines = [PostTextInline, CoverInline, PressContactInline]
+    fieldsets = [
+        (None, {"fields": ["organisation", "kind", "slug", "author_name"]}),
+        (_("Publication"), {"fields": ["published_at", "show_views"]}),
+        (_("Tags and actions"), {"fields": ["tags", "petitions", "letters"]}),
+    ]
+
+    @admin.display(description=_("shown"))
+    def publication(self, post):
+        if post.is_published:
+            return format_html('<a href="{}">{}</a>', post.get_absolute_url(), _("Published"))
+        return _("Scheduled") if post.is_scheduled else _("Draft")
+
+    @admin.display(description=_("views"))
+    def views(self, post):
+        return views_count.total(post)
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record(request.user, "post.changed" if change else "post.created", obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for action in form.instance.actions():  # their pages list this post
+            transaction.on_commit(action.forget_cached_pages)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            record(request.user, "post.deleted", obj, slug=obj.slug)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for post in queryset:
+                record(request.user, "post.deleted", post, slug=post.slug)
+            super().delete_queryset(request, queryset)
+
+
+@admin.register(Tag)
+class TagAdmin(ScopedAdmin):
+    list_display = ["name", "slug", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = ["organisation", "name", "translated_names", "slug"]

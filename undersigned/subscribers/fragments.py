@@ -1,0 +1,24 @@
+"""The "receive updates by email" form where other pages show it: the home page (choose the
+organisation), a letter's page and a post (the organisation that publishes it)."""
+
+from django.template.loader import render_to_string
+
+from .forms import SignUpForm
+
+
+def sign_up_form(request, organisation=None, source: str = "") -> str:
+    form = SignUpForm(organisation=organisation, initial={"source": source})
+    context = {"form": form, "organisation": organisation}
+    return render_to_string("subscribers/_sign_up.html", context, request=request)
+
+
+def letter_sign_up(request, action) -> str:
+    if request is None or getattr(action, "kind", "") != "letter":
+        return ""  # petitions keep their own opt-in in the signing form
+    return sign_up_form(request, action.organiser, source=f"letter:{action.slug}")
+
+
+def home_sign_up(request, _obj) -> str:
+    if request is None:
+        return ""
+    return sign_up_form(request, None, source="home")
