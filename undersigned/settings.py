@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "undersigned.supporters",
     "undersigned.workers",
     "undersigned.api",
+    "ninja",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",
@@ -250,6 +251,7 @@ RATE_LIMITS = {
     },
     "confirm": {"ip": env_rate("RATE_LIMIT_CONFIRM_IP", "600/h")},
     "api": {"ip": env_rate("RATE_LIMIT_API_IP", "1200/m")},
+    "api_key": {"key": env_rate("RATE_LIMIT_API_KEY", "600/m")},
     "my_data": {
         "ip": env_rate("RATE_LIMIT_MY_DATA_IP", "120/h"),
         "email": env_rate("RATE_LIMIT_MY_DATA_EMAIL", "5/h"),

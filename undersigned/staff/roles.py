@@ -59,6 +59,7 @@ _ORGANISATION_ADMIN = [
     *_DATA_OFFICER,
     *crud("staff.membership", "view", "add", "change", "delete"),
     *crud("organisations.organisation", "change"),
+    *crud("api.apikey", "view", "add", "change"),
 ]
 
 # slug: (name, what it may do, permissions)
