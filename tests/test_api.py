@@ -125,7 +125,7 @@ def test_bad_query_parameters_get_a_clear_json_error(client, query, status, fiel
     assert body["error"]
     if field:
         assert [entry["name"] for entry in body["fields"]] == [field]
-        assert body["fields"][0]["in"] == "query"
+        assert body["fields"][0]["location"] == "query"
     assert client.get("/api/v1/petitions").json()["items"][0]["slug"] == "free-the-detained"
 
 

@@ -1,5 +1,5 @@
 """One JSON error shape for every answer that is not a success:
-`{"error": "<what went wrong>", "fields": [{"name", "in", "message"}]}` (fields only
+`{"error": "<what went wrong>", "fields": [{"name", "location", "message"}]}` (fields only
 when some input was refused)."""
 
 from django.http import Http404, JsonResponse
@@ -10,7 +10,7 @@ from pydantic import Field
 
 class FieldError(Schema):
     name: str = Field(max_length=200)
-    location: str = Field(alias="in", max_length=20)
+    location: str = Field(max_length=20, description="query, path, body or header")
     message: str = Field(max_length=500)
 
 
@@ -51,7 +51,7 @@ def error_response(status: int, error: str, fields=None, headers=None) -> JsonRe
 
 
 def field_errors(errors) -> list[dict]:
-    """Pydantic's errors as {name, in, message}: `loc` is ("query", "limit") and the like."""
+    """Pydantic's errors as {name, location, message}: `loc` is ("query", "limit") and the like."""
     fields = []
     for error in errors:
         location, *path = error.get("loc", ("body",)) or ("body",)
@@ -59,7 +59,7 @@ def field_errors(errors) -> list[dict]:
         fields.append(
             {
                 "name": ".".join(names)[:200] or str(location),
-                "in": str(location)[:20],
+                "location": str(location)[:20],
                 "message": str(error.get("msg", "invalid"))[:500],
             }
         )
@@ -100,7 +100,7 @@ def refuse_unknown_params(request, *schemas) -> None:
             422,
             "invalid request",
             [
-                {"name": name[:200], "in": "query", "message": "unknown parameter"}
+                {"name": name[:200], "location": "query", "message": "unknown parameter"}
                 for name in unknown
             ],
         )
