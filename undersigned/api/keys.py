@@ -53,7 +53,7 @@ def revoke_key(api_key: ApiKey, user) -> bool:
 
 def find_key(key: str) -> ApiKey | None:
     """The key's row, whatever its state (revoked and expired keys included), or None."""
-    parts = key.split("_")
+    parts = key.split("_", 2)  # the secret itself may hold "_"
     if len(key) > MAX_KEY_LENGTH or len(parts) != 3 or parts[0] != "us":
         return None
     api_key = ApiKey.objects.select_related("organisation").filter(prefix=parts[1]).first()
