@@ -163,7 +163,9 @@ def test_a_letter_with_its_translation_and_numbered_signatories(client):
     ).json()
     assert [(s["number"], s["name"]) for s in rest["items"]] == [(3, "Zeta Aid")]
     assert rest["next_cursor"] is None
-    assert "contact" not in client.get("/api/v1/letters/stop-the-attacks/signatories").content.decode()
+    assert (
+        "contact" not in client.get("/api/v1/letters/stop-the-attacks/signatories").content.decode()
+    )
 
 
 def test_draft_letters_are_not_served(client):
@@ -176,9 +178,7 @@ def test_openapi_31_document_describes_every_operation(client):
     schema = client.get("/api/openapi.json").json()
     assert schema["openapi"].startswith("3.1")
     operations = {
-        operation["operationId"]
-        for path in schema["paths"].values()
-        for operation in path.values()
+        operation["operationId"] for path in schema["paths"].values() for operation in path.values()
     }
     assert {
         "listPetitions",

@@ -111,7 +111,14 @@ def test_endorsements_of_the_organisations_letters(client, two_organisations):
 
 @pytest.mark.parametrize(
     "header",
-    ["", "Bearer ", "Bearer nonsense", "Bearer us_000000000000_forged", "Basic dXM6eA==", "Bearer " + "x" * 5000],
+    [
+        "",
+        "Bearer ",
+        "Bearer nonsense",
+        "Bearer us_000000000000_forged",
+        "Basic dXM6eA==",
+        "Bearer " + "x" * 5000,
+    ],
 )
 def test_no_valid_key_no_signers(client, two_organisations, header):
     response = client.get(SIGNATURES, HTTP_AUTHORIZATION=header)
@@ -216,7 +223,10 @@ def test_a_write_key_adds_a_signature_that_waits_for_email_confirmation(
     assert signature.opt_in and signature.consent_version
     again = add(client, key, name="Someone Else")
     assert again.status_code == 202 and again.json() == response.json()
-    assert Signature.objects.filter(petition=petition, name__in=["Huda Saleh", "Someone Else"]).count() == 1
+    assert (
+        Signature.objects.filter(petition=petition, name__in=["Huda Saleh", "Someone Else"]).count()
+        == 1
+    )
 
 
 def test_a_read_key_may_not_write(client, two_organisations):
@@ -254,10 +264,16 @@ def test_a_bad_signature_is_refused_next_to_its_field(client, two_organisations,
     response = add(client, key_for(ours, ApiKey.Scope.WRITE), **body)
     assert response.status_code == 422
     assert field in [entry["name"] for entry in response.json()["fields"]]
-    assert not Signature.objects.filter(email_digest__isnull=False, petition__slug="free-the-detained").exclude(name__in=["Amal Haddad", "Omar Khalil"]).exists()
+    assert (
+        not Signature.objects.filter(email_digest__isnull=False, petition__slug="free-the-detained")
+        .exclude(name__in=["Amal Haddad", "Omar Khalil"])
+        .exists()
+    )
 
 
-def test_writes_count_against_the_public_forms_limit_per_address(client, two_organisations, settings):
+def test_writes_count_against_the_public_forms_limit_per_address(
+    client, two_organisations, settings
+):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "sign": {"email": "1/h"}}
     ours, _, _ = two_organisations
     key = key_for(ours, ApiKey.Scope.WRITE)
