@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from undersigned.actions.admin import ActionAdmin
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
 
-from . import retention, services
+from . import embed, retention, services
 from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
 
 
@@ -50,8 +50,27 @@ class PetitionAdmin(ActionAdmin):
             {"fields": ["double_opt_in", "require_challenge", "show_recent_signers"]},
         ),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
+        (_("Embed on another site"), {"fields": ["embed_code"]}),
     ]
-    readonly_fields = ["state", "signer_data", "abuse_review"]
+    readonly_fields = ["state", "signer_data", "abuse_review", "embed_code"]
+
+    @admin.display(description=_("code to copy"))
+    def embed_code(self, petition):
+        if petition.pk is None:
+            return "—"
+        return format_html(
+            '<textarea readonly rows="4" cols="80" dir="ltr">{}</textarea><p class="help">{}</p>'
+            '<textarea readonly rows="2" cols="80" dir="ltr">{}</textarea><p class="help">{}</p>',
+            embed.iframe_code(petition),
+            _(
+                "Paste it into the partner's page; change source=partner to a short name for "
+                "the partner, so that signatures can be counted by source. The organisation's "
+                "profile lists the sites allowed to show it. The script is optional: it fits "
+                "the frame to its content."
+            ),
+            embed.badge_code(petition),
+            _("A live count, for any page."),
+        )
 
     @admin.display(description=_("erasure"))
     def signer_data(self, petition):
