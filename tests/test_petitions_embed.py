@@ -115,7 +115,7 @@ def test_the_staff_page_shows_the_iframe_code(client, allowed, settings):
     client.force_login(account("boss", superuser=True))
     html = client.get(f"/admin/petitions/petition/{allowed.pk}/change/").content.decode()
     assert "/en/petitions/free-the-detained/embed/?source=partner" in html
-    assert "petitions/embed.js" in html and "badge.svg" in html
+    assert "undersigned/embed.js" in html and "badge.svg" in html
 
 
 @pytest.mark.parametrize(
@@ -146,3 +146,40 @@ def test_staff_may_list_only_plain_origins(client, origins):
     assert "errorlist" in response.content.decode()
     organiser.refresh_from_db()
     assert organiser.embed_origins == ""
+
+
+# Letters
+
+
+def test_a_letter_embeds_with_its_endorsement_form_and_thanks_in_the_frame(client):
+    from undersigned.letters.models import Endorsement
+
+    from .letters_fixtures import form_data, make_letter
+
+    organiser = make_organiser()
+    organiser.embed_origins = "https://coalition.example.org"
+    organiser.save()
+    make_letter(organiser=organiser)
+    page = client.get("/en/letters/stop-the-attacks/embed/")
+    assert page.status_code == 200
+    assert frame_ancestors(page) == "https://coalition.example.org"
+    assert 'action="/en/letters/stop-the-attacks/embed/"' in page.content.decode()
+    bad = client.post("/en/letters/stop-the-attacks/embed/", form_data(contact_email="x"))
+    assert bad.status_code == 400 and "errorlist" in bad.content.decode()
+    assert frame_ancestors(bad) == "https://coalition.example.org"
+    response = client.post("/en/letters/stop-the-attacks/embed/", form_data())
+    assert response["Location"] == "/en/letters/stop-the-attacks/embed/thanks/"
+    thanks = client.get(response["Location"])
+    assert frame_ancestors(thanks) == "https://coalition.example.org"
+    assert Endorsement.objects.get().name == "Syrian Civil Defence"
+    assert frame_ancestors(client.get("/en/letters/stop-the-attacks/")) == "'none'"
+
+
+def test_the_letters_staff_page_shows_the_iframe_code(client):
+    from .letters_fixtures import make_letter
+    from .personas import account
+
+    letter = make_letter()
+    client.force_login(account("boss", superuser=True))
+    html = client.get(f"/admin/letters/letter/{letter.pk}/change/").content.decode()
+    assert "/en/letters/stop-the-attacks/embed/?source=partner" in html

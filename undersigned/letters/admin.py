@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -19,7 +20,7 @@ from undersigned.actions.admin import ActionAdmin
 from undersigned.staff import access
 from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
-from . import importer, services
+from . import embed, importer, services
 from .forms import ConfirmImportForm, ImportForm, MergeForm, RejectForm
 from .models import (
     Endorsement,
@@ -53,7 +54,7 @@ class LetterAdmin(ActionAdmin):
         "to_verify",
     ]
     list_filter = ["state", "language", "organiser"]
-    readonly_fields = ["state"]
+    readonly_fields = ["state", "embed_code"]
     search_fields = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["targets"]
@@ -70,6 +71,19 @@ class LetterAdmin(ActionAdmin):
                     "endorsement", filter=Q(endorsement__status=status.PENDING_REVIEW)
                 ),
             )
+        )
+
+    @admin.display(description=gettext_lazy("code to embed it on another site"))
+    def embed_code(self, letter):
+        if letter.pk is None:
+            return "—"
+        return format_html(
+            '<textarea readonly rows="4" cols="80" dir="ltr">{}</textarea><p class="help">{}</p>',
+            embed.iframe_code(letter),
+            gettext_lazy(
+                "The organisation's profile lists the sites allowed to show it. The script "
+                "is optional: it fits the frame to its content."
+            ),
         )
 
     @admin.display(description=gettext_lazy("signatories"), ordering="approved_count")

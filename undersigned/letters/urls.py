@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import embed, views
 
 app_name = "letters"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<slug:slug>/endorse/thanks/", views.thanks, name="thanks"),
     path("<slug:slug>/endorse/confirmed/", views.confirmed, name="confirmed"),
     path("<slug:slug>/pdf/", views.pdf, name="pdf"),
+    path("<slug:slug>/embed/", embed.embed, name="embed"),
+    path("<slug:slug>/embed/thanks/", embed.embed_thanks, name="embed-thanks"),
 ]

@@ -101,6 +101,7 @@ def render_embed(request, petition, form, status=200, **flags):
         "count": count,
         "goal": petition.current_goal(count),
         "organiser": petition.organiser.name_in(language),
+        "full_page_url": petition.get_absolute_url(),
         **flags,
     }
     response = render(request, "petitions/embed.html", context, status=status)
@@ -125,6 +126,7 @@ def embed_thanks(request, slug):
         "channels": channels,
         "share_url": sharing.shared_url(petition.get_absolute_url(), "link"),
         "count": petition.signature_count(),
+        "full_page_url": petition.get_absolute_url(),
     }
     return framed(render(request, "petitions/embed_thanks.html", context), petition)
 
@@ -151,7 +153,7 @@ def iframe_code(petition: Petition, source: str = "partner") -> str:
     """The copy-and-paste code of a petition's embed, for the staff page."""
     with translation.override(petition.original_language):
         url = settings.SITE_URL + reverse("petitions:embed", args=[petition.slug])
-    script = settings.SITE_URL + static("petitions/embed.js")
+    script = settings.SITE_URL + static("undersigned/embed.js")
     return (
         f'<iframe data-undersigned-embed src="{url}?source={sanitise_source(source)}" '
         f'title="{escape(petition.title_in(petition.original_language))}" '
