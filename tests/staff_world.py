@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from undersigned.api.keys import create_key
-from undersigned.api.models import ApiKey
+from undersigned.api.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from undersigned.api.webhooks import new_secret
 from undersigned.delivery import services as delivery_services
 from undersigned.delivery.actions import ActionRef
 from undersigned.delivery.models import Package
@@ -36,6 +37,8 @@ class Holdings:
     batch: InvalidationBatch
     membership: Membership | None
     api_key: ApiKey
+    webhook: WebhookEndpoint
+    delivery: WebhookDelivery
     packages: dict = field(default_factory=dict)
 
     @property
@@ -47,6 +50,7 @@ class Holdings:
             f"Letter of {code}",
             f"Aid of {code}",
             f"Key of {code}",
+            f"Hook of {code}",
         ]
 
 
@@ -82,8 +86,29 @@ def holdings(code: str, organisation, membership) -> Holdings:
         reason="test",
     )
     api_key = create_key(organisation, f"Key of {code}", ApiKey.Scope.READ, None)[0]
+    webhook = WebhookEndpoint.objects.create(
+        organisation=organisation,
+        name=f"Hook of {code}",
+        url=f"https://{slug}.example.org/hooks",
+        events=["signature.confirmed"],
+        secret=new_secret(),
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=webhook, message_id=f"msg_{slug}", event="signature.confirmed", queued=True
+    )
     return Holdings(
-        code, closed, opened, signature, letter, endorsement, pending, batch, membership, api_key
+        code,
+        closed,
+        opened,
+        signature,
+        letter,
+        endorsement,
+        pending,
+        batch,
+        membership,
+        api_key,
+        webhook,
+        delivery,
     )
 
 

@@ -55,3 +55,32 @@ def test_revoking_is_audited_and_stops_the_key(client, world):
     )
     assert ApiKey.objects.get(pk=world.a.api_key.pk).revoked_at is not None
     assert AuditEntry.objects.filter(action="api_key.revoked").count() == 1
+
+
+def test_an_organisation_admin_adds_a_webhook_endpoint_and_sees_its_secret_once(
+    client, world, settings
+):
+    from undersigned.api.models import WebhookEndpoint
+
+    settings.WEBHOOK_ALLOW_HTTP = False
+    client.force_login(world.personas.admin_a)
+    data = {
+        "organisation": world.personas.organisation_a.pk,
+        "name": "CRM hooks",
+        "url": "http://crm.example.org/hooks",
+        "events": ["signature.confirmed", "signature.erased"],
+    }
+    refused = client.post("/admin/api/webhookendpoint/add/", data)
+    assert "Use an https:// address." in refused.content.decode()
+    bad_event = client.post("/admin/api/webhookendpoint/add/", {**data, "events": ["everything"]})
+    assert "Select a valid choice" in bad_event.content.decode()
+    response = client.post(
+        "/admin/api/webhookendpoint/add/", {**data, "url": "https://crm.example.org/hooks"}
+    )
+    endpoint = WebhookEndpoint.objects.get(name="CRM hooks")
+    assert endpoint.secret.startswith("whsec_") and endpoint.secret in response.content.decode()
+    assert endpoint.events == ["signature.confirmed", "signature.erased"]
+    assert not endpoint.personal_data
+    change = client.get(f"/admin/api/webhookendpoint/{endpoint.pk}/change/").content.decode()
+    assert endpoint.secret not in change
+    assert AuditEntry.objects.filter(action="webhook_endpoint.created").exists()

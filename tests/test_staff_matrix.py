@@ -64,6 +64,8 @@ OBJECT_PAGES = [
     ("/admin/organisations/organisation/{o}/change/", ["organisations.view_organisation"]),
     ("/admin/staff/membership/{m}/change/", ["staff.view_membership"]),
     ("/admin/api/apikey/{k}/change/", ["api.view_apikey"]),
+    ("/admin/api/webhookendpoint/{w}/change/", ["api.view_webhookendpoint"]),
+    ("/admin/api/webhookdelivery/{d}/change/", ["api.view_webhookdelivery"]),
 ]
 PACKAGE_PAGES = [
     ("/admin/delivery/package/{handover}/change/", ["delivery.view_package"]),
@@ -87,6 +89,8 @@ LISTS = [
     ("/admin/staff/membership/", ["staff.view_membership"]),
     ("/admin/organisations/organisation/", ["organisations.view_organisation"]),
     ("/admin/api/apikey/", ["api.view_apikey"]),
+    ("/admin/api/webhookendpoint/", ["api.view_webhookendpoint"]),
+    ("/admin/api/webhookdelivery/", ["api.view_webhookdelivery"]),
 ]
 OPERATORS_ONLY = [
     "/admin/auth/user/",
@@ -108,6 +112,8 @@ def object_urls(world, pages):
         "o": world.personas.organisation_a.pk,
         "m": a.membership.pk,
         "k": a.api_key.pk,
+        "w": a.webhook.pk,
+        "d": a.delivery.pk,
         **{kind: package.pk for kind, package in a.packages.items()},
     }
     return [(template.format(**ids), permissions) for template, permissions in pages]
@@ -240,6 +246,7 @@ BULK = [
         ["letters.view_endorsement", "letters.export_contacts"],
     ),
     ("/admin/api/apikey/", "revoke", "api_key", ["api.change_apikey"]),
+    ("/admin/api/webhookendpoint/", "resume", "webhook", ["api.change_webhookendpoint"]),
 ]
 
 

@@ -1,12 +1,17 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from undersigned.staff.scoping import ScopedAdmin
+from undersigned.audit.models import record
+from undersigned.staff.scoping import ReadOnly, ScopedAdmin
+from undersigned.workers import events
 
-from . import keys
-from .models import ApiKey
+from . import keys, webhooks
+from .models import ApiKey, WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(ApiKey)
@@ -92,3 +97,97 @@ class ApiKeyAdmin(ScopedAdmin):
             % {"count": revoked},
             messages.SUCCESS,
         )
+
+
+class WebhookEndpointForm(forms.ModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=[(event, event) for event in events.EVENTS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["organisation", "name", "url", "events", "personal_data"]
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.startswith("https://") and not settings.WEBHOOK_ALLOW_HTTP:
+            raise forms.ValidationError(_("Use an https:// address."))
+        return url
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ScopedAdmin):
+    """Organisation admins register endpoints; the signing secret is shown once."""
+
+    form = WebhookEndpointForm
+    list_display = ["name", "organisation", "url", "personal_data", "failures", "paused_at"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation"]
+    readonly_fields = ["failures", "paused_at", "created_at"]
+    actions = ["resume"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.secret = webhooks.new_secret()
+            request._new_webhook_secret = obj.secret
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            record(
+                request.user,
+                "webhook_endpoint.changed" if change else "webhook_endpoint.created",
+                obj,
+                url=obj.url,
+                events=obj.events,
+                personal_data=obj.personal_data,
+            )
+        webhooks.forget_endpoints(obj.organisation_id)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            record(request.user, "webhook_endpoint.deleted", obj, url=obj.url)
+            super().delete_model(request, obj)
+        webhooks.forget_endpoints(obj.organisation_id)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "endpoint": obj,
+            "secret": request._new_webhook_secret,
+            "title": _("Webhook endpoint added"),
+        }
+        response = TemplateResponse(request, "admin/api/webhookendpoint/created.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description=_("Resume the selected endpoints"), permissions=["change"])
+    def resume(self, request, queryset):
+        resumed = 0
+        for endpoint in queryset:
+            resumed += webhooks.resume(endpoint, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)s endpoint resumed.", "%(count)s endpoints resumed.", resumed)
+            % {"count": resumed},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnly, ScopedAdmin):
+    """The log of deliveries: status, attempts and last error, for staff to see."""
+
+    list_display = [
+        "event",
+        "endpoint",
+        "status",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "created_at",
+    ]
+    list_filter = ["status", "event", "endpoint"]
+    list_select_related = ["endpoint"]
+    actions = None

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.organisations.models import Organisation
+from undersigned.protection.crypto import EncryptedTextField
 
 
 class ApiKeyQuerySet(models.QuerySet):
@@ -67,3 +68,85 @@ class ApiKey(models.Model):
     @property
     def may_write(self) -> bool:
         return self.scope == self.Scope.WRITE
+
+
+class WebhookEndpoint(models.Model):
+    """Where an organisation's partner wants to be told of events, signed with a secret
+    only the two of them hold (Standard Webhooks)."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    url = models.URLField(_("address"), max_length=500)
+    events = models.JSONField(_("events"), default=list)
+    personal_data = models.BooleanField(
+        _("send signers' names and emails"),
+        default=False,
+        help_text=_("Only for an endpoint your organisation controls and may hold them."),
+    )
+    secret = EncryptedTextField(_("signing secret"), editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    paused_at = models.DateTimeField(
+        _("paused at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Paused after repeated failures; resume it once the endpoint is fixed."),
+    )
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0, editable=False)
+
+    organisation_path = "organisation"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: sent at least once, its id lets the receiver deduplicate."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
+    )
+    message_id = models.CharField(_("message id"), max_length=40, unique=True)
+    event = models.CharField(_("event"), max_length=40)
+    refs = models.JSONField(default=dict)
+    # Still to be handed to the task worker: this row is its own outbox (see webhooks.py).
+    queued = models.BooleanField(default=False, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveIntegerField(_("last answer"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    organisation_path = "endpoint__organisation"
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(queued=False), name="webhook_to_queue")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.endpoint}"

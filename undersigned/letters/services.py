@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from undersigned.audit.models import record
+from undersigned.workers import events
 
 from .exports import endorsements_csv
 from .importer import Preview
@@ -110,6 +111,8 @@ def approve(endorsement: Endorsement, user) -> bool:
         changed = review(endorsement, Status.APPROVED, position=next_position(endorsement.letter))
         if changed:
             record(user, "endorsement.approved", endorsement, letter=endorsement.letter.slug)
+            letter = endorsement.letter.original
+            events.emit("endorsement.approved", letter.organiser_id, endorsement=endorsement.pk)
     return changed
 
 

@@ -60,6 +60,8 @@ _ORGANISATION_ADMIN = [
     *crud("staff.membership", "view", "add", "change", "delete"),
     *crud("organisations.organisation", "change"),
     *crud("api.apikey", "view", "add", "change"),
+    *crud("api.webhookendpoint", "view", "add", "change", "delete"),
+    *crud("api.webhookdelivery", "view"),
 ]
 
 # slug: (name, what it may do, permissions)

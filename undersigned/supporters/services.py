@@ -17,6 +17,7 @@ from undersigned.audit.models import record
 from undersigned.delivery.models import UpdateEmail
 from undersigned.petitions import pagecache
 from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State
+from undersigned.workers import events
 
 from .models import InvalidationBatch
 
@@ -34,7 +35,14 @@ def erase_signatures(ids: list[int]) -> int:
     digest the delivery app kept to send each address its update email once."""
     erased = 0
     for chunk in chunks(ids):
+        owners = dict(
+            Signature.objects.filter(pk__in=chunk)
+            .held()
+            .values_list("pk", "petition__organiser_id")
+        )
         erased += Signature.objects.filter(pk__in=chunk).erase()
+        for pk, organisation_id in owners.items():
+            events.emit("signature.erased", organisation_id, signature=pk)
         UpdateEmail.objects.filter(signature_id__in=chunk).exclude(
             email_digest__startswith=ERASED_PREFIX
         ).update(email_digest=Concat(Value(ERASED_PREFIX), Cast("pk", CharField())))
