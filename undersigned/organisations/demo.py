@@ -18,6 +18,8 @@ ORGANISERS = [
         "website": "https://thesyriacampaign.org/",
         "country": "GB",
         "description": "Works alongside Syrian human-rights defenders, families and survivors.",
+        # a partner's page on another local origin may frame its actions (docs/partners.md)
+        "embed_origins": "http://localhost:8001\nhttp://127.0.0.1:8001",
     },
     {
         "slug": "civic",
