@@ -4,6 +4,7 @@ subscribed endpoint (in the transaction that made the change), then a task POSTs
 "<id>.<timestamp>.<body>" under the endpoint's secret)."""
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -27,6 +28,7 @@ from undersigned.letters.models import Endorsement
 from undersigned.petitions.models import Signature
 from undersigned.staff.models import Membership
 from undersigned.staff.roles import ORGANISATION_ADMIN
+from undersigned.workers.events import savepoint
 
 from .models import WebhookDelivery, WebhookEndpoint
 
@@ -52,14 +54,19 @@ def endpoints_for(organisation_id: int) -> list[tuple[int, list[str]]]:
     """(id, events) of the organisation's active endpoints: cached, as every confirmed
     signature asks."""
     key = f"webhooks:endpoints:{organisation_id}"
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except Exception:  # the cache is down: ask the database
+        logger.exception("Webhook endpoints cache unavailable")
+        found = None
     if found is None:
         found = list(
             WebhookEndpoint.objects.filter(
                 organisation_id=organisation_id, paused_at__isnull=True
             ).values_list("pk", "events")
         )
-        cache.set(key, found, ENDPOINTS_CACHE_SECONDS)
+        with contextlib.suppress(Exception):
+            cache.set(key, found, ENDPOINTS_CACHE_SECONDS)
     return found
 
 
@@ -71,14 +78,16 @@ def queue_event(event: str, organisation_id: int, refs: dict) -> None:
     """The events listener: one delivery row per endpoint that asked for this event, in the
     caller's transaction. The worker's dispatcher hands the rows to tasks (queue_due), so
     an event is never lost between a commit and its task."""
-    for endpoint_id, events in endpoints_for(organisation_id):
-        if event in events:
-            WebhookDelivery.objects.create(
-                endpoint_id=endpoint_id,
-                message_id=f"msg_{uuid.uuid4().hex}",
-                event=event,
-                refs=refs,
+    chosen = [pk for pk, events in endpoints_for(organisation_id) if event in events]
+    if not chosen:
+        return
+    with savepoint():
+        WebhookDelivery.objects.bulk_create(
+            WebhookDelivery(
+                endpoint_id=pk, message_id=f"msg_{uuid.uuid4().hex}", event=event, refs=refs
             )
+            for pk in chosen
+        )
 
 
 OUTBOX_BATCH = 500

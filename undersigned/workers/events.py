@@ -10,7 +10,7 @@ delivery reads what it may send when it is sent (an erased signer's data is gone
 import logging
 from collections.abc import Callable
 
-from django.db import DatabaseError, transaction
+from django.db import transaction
 
 logger = logging.getLogger(__name__)
 
@@ -33,14 +33,20 @@ def listen(listener: Callable[[str, int, dict], None]) -> None:
 
 def emit(event: str, organisation_id: int | None, **refs) -> None:
     """Tell the listeners. A listener's failure is logged and never undoes the change (a
-    signature must not be lost because a webhook could not be queued)."""
+    signature must not be lost because a webhook could not be queued); a listener that
+    writes does so in a savepoint of its own (see `savepoint`), so that the signing path
+    pays for one only when someone listens."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}")
     if organisation_id is None:
         return
     for listener in _listeners:
         try:
-            with transaction.atomic():
-                listener(event, organisation_id, refs)
-        except (DatabaseError, LookupError, ValueError, TypeError):
+            listener(event, organisation_id, refs)
+        except Exception:  # the cache or the database failed: keep the change, say so
             logger.exception("Could not queue the %s webhook", event)
+
+
+def savepoint():
+    """For a listener's writes: a failure rolls back to here, not the caller's change."""
+    return transaction.atomic()
