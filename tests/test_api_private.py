@@ -167,6 +167,7 @@ def test_every_use_of_a_key_is_audited(client, two_organisations):
         {"updated_since": "yesterday"},
         {"updated_since": "2026-01-01T00:00:00"},  # no time zone
         {"updated_since": "0.5"},
+        {"updated_since": "0001-01-01T00:00:00+01:00"},  # before the year 1 in UTC
         {"limit": "1000"},
         {"petition": "'; DROP TABLE x; --"},
         {"email": "amal@example.org"},  # unknown
@@ -178,6 +179,13 @@ def test_bad_parameters_change_nothing_and_say_why(client, two_organisations, pa
     assert response.status_code == 422
     assert response.json()["error"] == "invalid request"
     assert response.json()["fields"][0]["location"] == "query"
+
+
+def test_a_far_offset_is_read_in_utc(client, two_organisations):
+    ours, _, _ = two_organisations
+    response = get(client, SIGNATURES, key_for(ours), updated_since="0634-02-19T09:47:45+20:09")
+    assert response.status_code == 200
+    assert len(response.json()["items"]) == 2
 
 
 def test_a_cursor_of_another_key_is_refused(client, two_organisations):

@@ -7,7 +7,7 @@ can delete what the signer erased. A write-scoped key adds signatures through th
 form's validation, duplicate rule, rate limits and email confirmation."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django_ratelimit.core import is_ratelimited
 from ninja import Path, Query, Router
 from ninja.security import HttpBearer
-from pydantic import AwareDatetime, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from undersigned.letters.models import Endorsement
 from undersigned.petitions.forms import SignatureForm, sanitise_source
@@ -74,9 +74,20 @@ def iso_moment(value):
     return value
 
 
+def in_utc(value):
+    """Stored moments are UTC; PostgreSQL refuses offsets beyond ±15:59, so convert here."""
+    if value is None:
+        return None
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("this moment is out of range") from None
+
+
 UpdatedSince = Annotated[
     AwareDatetime | None,
     BeforeValidator(iso_moment),
+    AfterValidator(in_utc),
     Field(description="Only what changed at or after this moment (ISO 8601, with zone)."),
 ]
 
