@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 import pytest
 from django.utils import timezone
 
+from undersigned.api.keys import create_key
+from undersigned.api.models import ApiKey, WebhookDelivery, WebhookEndpoint
+from undersigned.api.webhooks import new_secret
 from undersigned.delivery import services as delivery_services
 from undersigned.delivery.actions import ActionRef
 from undersigned.delivery.models import Package
@@ -33,12 +36,22 @@ class Holdings:
     pending: Endorsement
     batch: InvalidationBatch
     membership: Membership | None
+    api_key: ApiKey
+    webhook: WebhookEndpoint
+    delivery: WebhookDelivery
     packages: dict = field(default_factory=dict)
 
     @property
     def markers(self) -> list[str]:
         code = self.code
-        return [f"Petition of {code}", f"Signer of {code}", f"Letter of {code}", f"Aid of {code}"]
+        return [
+            f"Petition of {code}",
+            f"Signer of {code}",
+            f"Letter of {code}",
+            f"Aid of {code}",
+            f"Key of {code}",
+            f"Hook of {code}",
+        ]
 
 
 @dataclass
@@ -72,8 +85,30 @@ def holdings(code: str, organisation, membership) -> Holdings:
         until=timezone.now(),
         reason="test",
     )
+    api_key = create_key(organisation, f"Key of {code}", ApiKey.Scope.READ, None)[0]
+    webhook = WebhookEndpoint.objects.create(
+        organisation=organisation,
+        name=f"Hook of {code}",
+        url=f"https://{slug}.example.org/hooks",
+        events=["signature.confirmed"],
+        secret=new_secret(),
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=webhook, message_id=f"msg_{slug}", event="signature.confirmed", queued=True
+    )
     return Holdings(
-        code, closed, opened, signature, letter, endorsement, pending, batch, membership
+        code,
+        closed,
+        opened,
+        signature,
+        letter,
+        endorsement,
+        pending,
+        batch,
+        membership,
+        api_key,
+        webhook,
+        delivery,
     )
 
 

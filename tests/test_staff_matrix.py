@@ -7,6 +7,7 @@ revealed); operators see everything; a visitor who is not staff is sent to the l
 
 import pytest
 
+from undersigned.api.models import ApiKey
 from undersigned.audit.models import AuditEntry
 from undersigned.letters.models import Endorsement
 from undersigned.petitions.models import Petition, Signature, State
@@ -62,6 +63,9 @@ OBJECT_PAGES = [
     ("/admin/supporters/invalidationbatch/{b}/change/", ["supporters.view_invalidationbatch"]),
     ("/admin/organisations/organisation/{o}/change/", ["organisations.view_organisation"]),
     ("/admin/staff/membership/{m}/change/", ["staff.view_membership"]),
+    ("/admin/api/apikey/{k}/change/", ["api.view_apikey"]),
+    ("/admin/api/webhookendpoint/{w}/change/", ["api.view_webhookendpoint"]),
+    ("/admin/api/webhookdelivery/{d}/change/", ["api.view_webhookdelivery"]),
 ]
 PACKAGE_PAGES = [
     ("/admin/delivery/package/{handover}/change/", ["delivery.view_package"]),
@@ -84,6 +88,9 @@ LISTS = [
     ("/admin/audit/auditentry/", ["audit.view_auditentry"]),
     ("/admin/staff/membership/", ["staff.view_membership"]),
     ("/admin/organisations/organisation/", ["organisations.view_organisation"]),
+    ("/admin/api/apikey/", ["api.view_apikey"]),
+    ("/admin/api/webhookendpoint/", ["api.view_webhookendpoint"]),
+    ("/admin/api/webhookdelivery/", ["api.view_webhookdelivery"]),
 ]
 OPERATORS_ONLY = [
     "/admin/auth/user/",
@@ -104,6 +111,9 @@ def object_urls(world, pages):
         "b": a.batch.pk,
         "o": world.personas.organisation_a.pk,
         "m": a.membership.pk,
+        "k": a.api_key.pk,
+        "w": a.webhook.pk,
+        "d": a.delivery.pk,
         **{kind: package.pk for kind, package in a.packages.items()},
     }
     return [(template.format(**ids), permissions) for template, permissions in pages]
@@ -235,6 +245,8 @@ BULK = [
         "pending",
         ["letters.view_endorsement", "letters.export_contacts"],
     ),
+    ("/admin/api/apikey/", "revoke", "api_key", ["api.change_apikey"]),
+    ("/admin/api/webhookendpoint/", "resume", "webhook", ["api.change_webhookendpoint"]),
 ]
 
 
@@ -249,6 +261,7 @@ def snapshot(world):
         Petition.objects.filter(pk=a.open_petition.pk).exists(),
         Endorsement.objects.get(pk=a.pending.pk).status,
         type(a.letter).objects.get(pk=a.letter.pk).state,
+        ApiKey.objects.get(pk=a.api_key.pk).revoked_at is None,
     )
 
 
@@ -275,7 +288,7 @@ def test_bulk_actions(client, world, url, action, target, permissions):
             assert "contact@a.example.org" in response.content.decode("utf-8-sig")
         elif action == "delete_selected":  # Django's confirmation page first
             assert b'name="post"' in response.content
-    if action in ("close_selected", "approve_selected"):
+    if action in ("close_selected", "approve_selected", "revoke"):
         assert snapshot(world) != before
     if action == "recount":
         assert AuditEntry.objects.filter(action="petition.recounted").count() == len(allowed)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "undersigned.api",
     "undersigned.news",
     "undersigned.subscribers",
+    "ninja",
     "undersigned.letters",
     "undersigned.petitions",
     "django_countries",
@@ -224,6 +225,14 @@ TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.Databa
 WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_DEAD_AFTER_SECONDS = env_int("WORKER_DEAD_AFTER_SECONDS", 60)
 
+# Signed webhooks (api/webhooks.py): how long to wait for an answer, the delays between
+# attempts (a delivery is tried once more per delay), and after how many failures in a row
+# an endpoint is paused and its organisation's admins told.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_RETRY_SECONDS = [60, 300, 1800, 7200, 21600]
+WEBHOOK_PAUSE_AFTER = env_int("WEBHOOK_PAUSE_AFTER", 20)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)  # plain http only for local tests
+
 # Email: kept in the local outbox (readable in the admin) unless an SMTP server is configured.
 EMAIL_HOST = env_str("EMAIL_HOST")
 EMAIL_PORT = env_int("EMAIL_PORT", 587)
@@ -302,6 +311,7 @@ RATE_LIMITS = {
         "email": env_rate("RATE_LIMIT_RESEND_EMAIL", "3/h"),
     },
     "api": {"ip": env_rate("RATE_LIMIT_API_IP", "1200/m")},
+    "api_key": {"key": env_rate("RATE_LIMIT_API_KEY", "600/m")},
     "my_data": {
         "ip": env_rate("RATE_LIMIT_MY_DATA_IP", "120/h"),
         "email": env_rate("RATE_LIMIT_MY_DATA_EMAIL", "5/h"),

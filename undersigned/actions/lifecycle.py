@@ -15,6 +15,7 @@ from django.utils.translation import get_language_info, gettext
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.audit.models import record
+from undersigned.workers import events
 
 from .models import Action, State
 
@@ -80,6 +81,8 @@ def change_state(action: Action, verb: str, user, *, at: datetime | None = None)
             setattr(locked, name, value)
         locked.state_changed(fields)
         record(user, f"{locked.kind}.{verb}", locked, previous_state=previous)
+        if verb in ("closed", "delivered") and previous != target:
+            events.emit(f"action.{verb}", locked.organiser_id, kind=locked.kind, slug=locked.slug)
         transaction.on_commit(locked.forget_cached_pages)
     return locked
 

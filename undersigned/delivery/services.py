@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from undersigned.audit.models import record
 from undersigned.petitions.models import Signature
+from undersigned.workers import events
 
 from . import tasks
 from .actions import ActionRef
@@ -164,9 +165,13 @@ def unsubscribe(signature_pk: int) -> bool:
     )
     if signature is None:
         return False
-    Signature.objects.filter(
+    unsubscribed = Signature.objects.filter(
         email_digest=signature.email_digest,
         petition__organiser_id=signature.petition.organiser_id,
         opt_in=True,
     ).update(opt_in=False)
+    if unsubscribed:
+        events.emit(
+            "subscriber.unsubscribed", signature.petition.organiser_id, signature=signature_pk
+        )
     return True

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -21,7 +22,7 @@ from undersigned.staff import access
 from undersigned.staff.languages import fields_with_languages, language_fields_form
 from undersigned.staff.scoping import AuditedViews, ScopedAdmin, ScopedInline
 
-from . import importer, services
+from . import embed, importer, services
 from .forms import ConfirmImportForm, ImportForm, MergeForm, RejectForm
 from .models import (
     Endorsement,
@@ -115,8 +116,9 @@ class LetterAdmin(ActionAdmin):
         ),
         (
             gettext_lazy("Signatories"),
-            {"fields": ["accepts_public_endorsements", "signatory_order"]},
+            {"fields": ["accepts_public_endorsements", "signatory_order", "show_unconfirmed"]},
         ),
+        (gettext_lazy("Embed on another site"), {"fields": ["embed_code"]}),
         (
             gettext_lazy("Advanced"),
             {"fields": ["slug", "translation_of"], "classes": ["collapse"]},
@@ -132,7 +134,7 @@ class LetterAdmin(ActionAdmin):
         "to_verify",
     ]
     list_filter = ["state", "language", "organiser"]
-    readonly_fields = ["state", "preview", "body_preview"]
+    readonly_fields = ["state", "preview", "body_preview", "embed_code"]
     search_fields = ["title", "slug"]
     inlines = [LetterTranslationInline, NetworkInline, PressContactInline]
 
@@ -161,6 +163,19 @@ class LetterAdmin(ActionAdmin):
                     "endorsement", filter=Q(endorsement__status=status.PENDING_REVIEW)
                 ),
             )
+        )
+
+    @admin.display(description=gettext_lazy("code to embed it on another site"))
+    def embed_code(self, letter):
+        if letter.pk is None:
+            return "—"
+        return format_html(
+            '<textarea readonly rows="4" cols="80" dir="ltr">{}</textarea><p class="help">{}</p>',
+            embed.iframe_code(letter),
+            gettext_lazy(
+                "The organisation's profile lists the sites allowed to show it. The script "
+                "is optional: it fits the frame to its content."
+            ),
         )
 
     @admin.display(description=gettext_lazy("signatories"), ordering="approved_count")

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from undersigned.audit.models import record
 from undersigned.protection.crypto import email_digest
+from undersigned.workers import events
 
 from .exports import endorsements_csv
 from .importer import Preview
@@ -171,6 +172,8 @@ def approve(endorsement: Endorsement, user) -> bool:
         if changed:
             record(user, "endorsement.approved", endorsement, letter=endorsement.letter.slug)
             tell_the_contact(endorsement)
+            letter = endorsement.letter.original
+            events.emit("endorsement.approved", letter.organiser_id, endorsement=endorsement.pk)
     return changed
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import embed, views
 
 app_name = "letters"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("<slug:slug>/endorse/confirmed/", views.confirmed, name="confirmed"),
     path("<slug:slug>/pdf/", views.pdf, name="pdf"),
     path("consent/<str:token>/", views.consent, name="consent"),
+    path("<slug:slug>/embed/", embed.embed, name="embed"),
+    path("<slug:slug>/embed/thanks/", embed.embed_thanks, name="embed-thanks"),
 ]

@@ -20,6 +20,8 @@ ORGANISERS = [
         "description": "Works alongside Syrian human-rights defenders, families and survivors.",
         # publishes only what is written in both languages (the publishing check, staff.md)
         "required_languages": ["en", "ar"],
+        # a partner's page on another local origin may frame its actions (docs/partners.md)
+        "embed_origins": "http://localhost:8001\nhttp://127.0.0.1:8001",
     },
     {
         "slug": "civic",

@@ -1,8 +1,35 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+
+ANY_SITE = "*"
+ORIGIN = re.compile(
+    r"^https?://[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$"
+)
+MAX_EMBED_ORIGINS = 20
+
+
+def embed_origin_lines(text: str) -> list[str]:
+    return [line.strip().rstrip("/").lower() for line in (text or "").splitlines() if line.strip()]
+
+
+def validate_embed_origins(text: str) -> None:
+    lines = embed_origin_lines(text)
+    if len(lines) > MAX_EMBED_ORIGINS:
+        raise ValidationError(
+            _("At most %(count)s sites, one a line."), params={"count": MAX_EMBED_ORIGINS}
+        )
+    wrong = [line for line in lines if line != ANY_SITE and not ORIGIN.match(line)]
+    if wrong:
+        raise ValidationError(
+            _("Not a site address (like https://example.org): %(lines)s"),
+            params={"lines": ", ".join(wrong)[:300]},
+        )
 
 
 class LocalisedNameMixin(models.Model):
@@ -49,6 +76,16 @@ class Organisation(LocalisedNameMixin):
         blank=True,
         help_text=_("An action is not published until its texts exist in each of these."),
     )
+    embed_origins = models.TextField(
+        _("sites that may embed our actions"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_embed_origins],
+        help_text=_(
+            "One site a line, like https://example.org (scheme, host and port, no path). "
+            "* lets any site embed them. Leave empty to allow none."
+        ),
+    )
 
     organisation_path = "pk"
 
@@ -56,6 +93,13 @@ class Organisation(LocalisedNameMixin):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+
+    def frame_ancestors(self) -> str:
+        """The CSP `frame-ancestors` sources of this organisation's embed pages."""
+        origins = embed_origin_lines(self.embed_origins)
+        if ANY_SITE in origins:
+            return "*"
+        return " ".join(origins) or "'none'"
 
 
 class Target(LocalisedNameMixin):

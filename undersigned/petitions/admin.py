@@ -9,7 +9,7 @@ from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_lin
 from undersigned.staff.languages import fields_with_languages, language_fields_form
 from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, ScopedInline
 
-from . import retention, services
+from . import embed, retention, services
 from .admin_forms import TEXT_FIELDS, PetitionAdminForm, text_field, text_fieldsets
 from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
 
@@ -63,6 +63,7 @@ class PetitionAdmin(ActionAdmin):
         (_("Publication"), {"fields": ["state", "preview", "opens_at", "closes_at", "goal"]}),
         (_("Signing"), {"fields": ["double_opt_in", "default_visibility", "show_recent_signers"]}),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
+        (_("Embed on another site"), {"fields": ["embed_code"]}),
         (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
     ]
     readonly_fields = [
@@ -70,8 +71,27 @@ class PetitionAdmin(ActionAdmin):
         "preview",
         "signer_data",
         "abuse_review",
+        "embed_code",
         *(text_field(code, "body_preview") for code, _name in settings.LANGUAGES),
     ]
+
+    @admin.display(description=_("code to copy"))
+    def embed_code(self, petition):
+        if petition.pk is None:
+            return "—"
+        return format_html(
+            '<textarea readonly rows="4" cols="80" dir="ltr">{}</textarea><p class="help">{}</p>'
+            '<textarea readonly rows="2" cols="80" dir="ltr">{}</textarea><p class="help">{}</p>',
+            embed.iframe_code(petition),
+            _(
+                "Paste it into the partner's page; change source=partner to a short name for "
+                "the partner, so that signatures can be counted by source. The organisation's "
+                "profile lists the sites allowed to show it. The script is optional: it fits "
+                "the frame to its content."
+            ),
+            embed.badge_code(petition),
+            _("A live count, for any page."),
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

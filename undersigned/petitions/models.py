@@ -17,6 +17,7 @@ from undersigned.actions.models import Action, State
 from undersigned.emails.addresses import email_domain_label
 from undersigned.organisations.models import Target
 from undersigned.protection.crypto import EncryptedEmailField
+from undersigned.workers import events
 
 from .goals import next_goal
 from .photos import AbstractPhoto
@@ -543,6 +544,7 @@ class Signature(models.Model):
             )
             if confirmed:
                 self.petition.add_to_count()
+                events.emit("signature.confirmed", self.petition.organiser_id, signature=self.pk)
         return bool(confirmed)
 
     def claim_resend(self, every: timedelta) -> bool:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from undersigned.audit.models import record
 from undersigned.protection.crypto import email_digest, normalise_email
+from undersigned.workers import events
 
 from . import tasks
 from .consent import OPT_IN_VERSION, opt_in_text
@@ -64,6 +65,12 @@ def sign_petition(
                 inserted = Signature.objects.insert(signature)
                 if inserted:
                     petition.add_to_count()
+                    events.emit(
+                        "signature.confirmed",
+                        petition.organiser_id,
+                        petition=petition.pk,
+                        email_digest=signature.email_digest,
+                    )
         elif transaction.get_connection().in_atomic_block:
             # inside a caller's transaction (a test's), a savepoint keeps a duplicate from
             # spoiling it; on its own the INSERT needs no transaction at all

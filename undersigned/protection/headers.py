@@ -20,7 +20,8 @@ PUBLIC_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
-# The admin (Django's own templates) and the staff outbox preview need inline styles.
+# The admin (Django's own templates), the staff outbox preview and the API's readable docs
+# (Swagger UI, served from our own host) need inline styles.
 STAFF_POLICY = PUBLIC_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
@@ -41,6 +42,12 @@ def with_media(policy: str, origin: str) -> str:
     )
 
 
+def framed_policy(frame_ancestors: str) -> str:
+    """The public policy for a page made to be framed by these sources (embed pages);
+    every other page keeps `frame-ancestors 'none'`."""
+    return PUBLIC_POLICY.replace("frame-ancestors 'none'", f"frame-ancestors {frame_ancestors}")
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -48,7 +55,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        staff = request.path.startswith("/admin/")
+        staff = request.path.startswith(("/admin/", "/api/docs"))
         storage = storages["default"]
         if id(storage) not in self.origins:
             self.origins = {id(storage): media_origin()}

@@ -79,6 +79,9 @@ _ORGANISATION_ADMIN = [
     *_DATA_OFFICER,
     *crud("staff.membership", "view", "add", "change", "delete"),
     *crud("organisations.organisation", "change"),
+    *crud("api.apikey", "view", "add", "change"),
+    *crud("api.webhookendpoint", "view", "add", "change", "delete"),
+    *crud("api.webhookdelivery", "view"),
 ]
 
 # slug: (name, what it may do, permissions)

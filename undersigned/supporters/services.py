@@ -20,6 +20,7 @@ from undersigned.letters.models import Endorsement, Letter
 from undersigned.petitions import pagecache
 from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State, Visibility
 from undersigned.subscribers import services as subscriptions
+from undersigned.workers import events
 
 from .models import InvalidationBatch
 
@@ -37,7 +38,14 @@ def erase_signatures(ids: list[int]) -> int:
     digest the delivery app kept to send each address its update email once."""
     erased = 0
     for chunk in chunks(ids):
+        owners = dict(
+            Signature.objects.filter(pk__in=chunk)
+            .held()
+            .values_list("pk", "petition__organiser_id")
+        )
         erased += Signature.objects.filter(pk__in=chunk).erase()
+        for pk, organisation_id in owners.items():
+            events.emit("signature.erased", organisation_id, signature=pk)
         UpdateEmail.objects.filter(signature_id__in=chunk).exclude(
             email_digest__startswith=ERASED_PREFIX
         ).update(email_digest=Concat(Value(ERASED_PREFIX), Cast("pk", CharField())))
