@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "undersigned"
 
 LAYERS = [
-    {"config", "ownership", "protection", "workers"},
+    {"config", "ownership", "replicas", "protection", "workers"},
     {"organisations", "emails", "pages", "audit"},
     {"staff"},
     {"actions"},

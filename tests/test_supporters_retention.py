@@ -78,6 +78,7 @@ def test_housekeeping_erases_expired_petitions_only(settings, run_tasks):
         "erase_expired_signer_data",
         "remove_unconfirmed_signatures",
         "forget_old_day_keys",
+        "roll_up_tallies",
     }
     run_tasks()
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.limits import burst_wait, over_limit
+from undersigned.replicas import replica_view
 
 from . import services
 from .forms import EndorsementForm, ListFilterForm
@@ -35,6 +36,7 @@ def version_redirect(request, letter: Letter):
 
 
 @require_GET
+@replica_view
 def letter_detail(request, slug):
     letter = get_public_letter(slug)
     if response := version_redirect(request, letter):

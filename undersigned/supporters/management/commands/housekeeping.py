@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from undersigned.actions.tasks import close_due_actions
-from undersigned.petitions.tasks import remove_unconfirmed_signatures
+from undersigned.petitions.tasks import remove_unconfirmed_signatures, roll_up_tallies
 from undersigned.protection.tasks import forget_old_day_keys
 from undersigned.supporters.tasks import erase_expired_signer_data
 
@@ -10,6 +10,7 @@ DAILY_TASKS = [
     (erase_expired_signer_data, "erase signers' data past its retention"),
     (remove_unconfirmed_signatures, "remove signatures never confirmed"),
     (forget_old_day_keys, "forget the day keys of client-address hashes"),
+    (roll_up_tallies, "roll up the finished days of every petition's signatures"),
 ]
 
 
