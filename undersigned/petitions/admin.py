@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -109,13 +109,21 @@ class SignatureAdmin(ReadOnly, ScopedAdmin):
     date drill-down (it reads every row's date) and no country filter (250 links); the
     date filter's choices are fixed ranges that need no query."""
 
-    list_display = ["name", "petition", "country", "status", "opt_in", "source", "created_at"]
+    list_display = [
+        "name", "petition", "country_name", "status", "opt_in", "source", "created_at"
+    ]  # fmt: skip
     list_filter = ["status", ("petition", ScopedPetitionFilter), "opt_in", "created_at"]
     search_fields = ["name"]
     readonly_fields = [f.name for f in Signature._meta.fields]
     show_full_result_count = False
     paginator = CappedPaginator
     count_cap = COUNT_CAP
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, signature):
+        # the country's name from its code: the admin's own display would build the 250
+        # localised choices for every row (most of the page's time)
+        return signature.country.name
 
     def get_queryset(self, request):
         # each row names its petition by its title: one query for the page, not one a row

@@ -264,6 +264,9 @@ def read(petition_id: int, hours_since: datetime | None) -> Groups:
         unrolled = Q(created_at__gte=rolled_until) | (
             day_ranges(stale) & Q(created_at__lt=rolled_until)
         )
+        # Naming every status lets the (petition, status, created_at) index start at the
+        # mark in each of them, instead of reading the petition's whole index.
+        unrolled &= Q(status__in=Signature.Status.values)
         return add(groups_of(rolled, hours_since), live(signatures.filter(unrolled), hours_since))
 
 
