@@ -54,7 +54,7 @@ class ReplicaRouter:
 
 
 def configured() -> bool:
-    return REPLICA in settings.DATABASES
+    return bool(settings.DATABASE_REPLICA_URL)
 
 
 def lag_seconds() -> float | None:
