@@ -59,6 +59,7 @@ def time_pages(repeat: int) -> dict:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
 
     from undersigned.petitions.models import Petition
@@ -71,21 +72,40 @@ def time_pages(repeat: int) -> dict:
     client = Client()
     client.force_login(operator)
     results = {}
+    spent = []
+
+    def database_time(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent.append(time.perf_counter() - started)
+
     for label, url in pages(petition).items():
         response = client.get(url)
         if response.status_code != 200:
             raise SystemExit(f"{label}: {url} answered {response.status_code}")
-        times = []
+        times, in_database, queries = [], [], 0
         for _ in range(repeat):
+            spent.clear()
             started = time.perf_counter()
-            client.get(url)
+            with connection.execute_wrapper(database_time):
+                client.get(url)
             times.append(1000 * (time.perf_counter() - started))
+            in_database.append(1000 * sum(spent))
+            queries = len(spent)
         results[label] = {
             "url": url,
             "median_ms": round(statistics.median(times), 1),
             "worst_ms": round(max(times), 1),
+            "database_ms": round(statistics.median(in_database), 1),
+            "queries": queries,
         }
-        print(f"{label:<40} {results[label]['median_ms']:>8.1f} ms  (worst {max(times):.1f})")
+        r = results[label]
+        print(
+            f"{label:<40} {r['median_ms']:>8.1f} ms  (worst {r['worst_ms']:.1f}; "
+            f"in the database {r['database_ms']:.1f} ms, {queries} queries)"
+        )
     return results
 
 

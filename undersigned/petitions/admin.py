@@ -85,7 +85,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        # unordered: any index that serves the filters can count the rows
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
 
 
 COUNT_CAP = 10_000

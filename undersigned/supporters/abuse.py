@@ -22,7 +22,7 @@ TOP = 10  # groups shown per kind
 MINIMUM = 2  # a group of one is no pattern
 # A busy window is shortened to its latest signatures, this many of each status at most,
 # so the page costs the same at ten million signatures (docs/performance.md).
-REVIEW_ROWS = 20_000
+REVIEW_ROWS = 10_000
 
 
 @dataclass
