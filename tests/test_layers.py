@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "undersigned"
 
 LAYERS = [
-    {"config", "ownership", "protection", "storage", "workers"},
+    {"config", "ownership", "replicas", "protection", "storage", "workers"},
     {"organisations", "emails", "pages", "audit"},
     {"staff"},
     {"actions"},

@@ -20,6 +20,7 @@ def run_manage(args, env, tmp_path):
     unset = {
         "SECRET_KEY",
         "DATABASE_URL",
+        "DATABASE_REPLICA_URL",
         "DJANGO_ALLOW_ASYNC_UNSAFE",
         "ENCRYPTION_KEYS",
         "DIGEST_KEY",
@@ -85,3 +86,19 @@ def test_a_malformed_rate_limit_is_refused_with_its_name(tmp_path, value):
 def test_a_rate_limit_in_minutes_is_accepted(tmp_path):
     result = run_manage(["check"], {"RATE_LIMIT_SIGN_BURST": "20/15m"}, tmp_path)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_replica_needs_postgresql_as_its_primary(tmp_path):
+    env = {"DATABASE_REPLICA_URL": "postgres://reader@127.0.0.1:5433/undersigned"}
+    result = run_manage(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "DATABASE_REPLICA_URL needs DATABASE_URL" in result.stderr
+
+
+def test_a_replica_url_adds_the_replica_database(tmp_path):
+    env = {**PRODUCTION, "DATABASE_REPLICA_URL": "postgres://reader@db-replica:5432/undersigned"}
+    show = "from django.conf import settings as s; r = s.DATABASES['replica']; "
+    show += "print(r['HOST'], r['USER'], r['NAME'], r['TEST']['MIRROR'], s.REPLICA_MAX_LAG_SECONDS)"
+    result = run_manage(["shell", "-c", show], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "db-replica reader undersigned default 30" in result.stdout

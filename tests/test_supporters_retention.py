@@ -79,6 +79,7 @@ def test_housekeeping_erases_expired_petitions_only(settings, run_tasks):
         "remove_unconfirmed_signatures",
         "forget_old_day_keys",
         "send_review_digests",
+        "roll_up_tallies",
     }
     run_tasks()
 

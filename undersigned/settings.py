@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from cryptography.fernet import Fernet
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.config import (
@@ -63,6 +64,25 @@ else:  # PostgreSQL; options given in DATABASE_URL's query string win
         "options": f"-c lock_timeout={DATABASE_TIMEOUT * 1000}",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+
+# Reads on a replica (undersigned/replicas.py): exports, progress and public list pages.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    if EMBEDDED:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (PostgreSQL).")
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["OPTIONS"] = {
+        "connect_timeout": max(DATABASE_TIMEOUT, 2),
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["undersigned.replicas.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env_int("REPLICA_MAX_LAG_SECONDS", 30)
+REPLICA_CHECK_SECONDS = env_int("REPLICA_CHECK_SECONDS", 5)
 
 SECRET_KEY = required_secret("SECRET_KEY", EMBEDDED, DATA_DIR)
 # Email and contact fields are encrypted with these Fernet keys (newest first; older ones

@@ -22,11 +22,12 @@ import csv
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q, QuerySet
 from django.utils import translation
 from django_countries import countries
 
+from undersigned import replicas
 from undersigned.letters.models import Endorsement
 from undersigned.petitions.models import Signature, Visibility
 
@@ -231,8 +232,9 @@ def copy_petition_rows(petition_id: int, out, names: dict, progress) -> int:
         count_only=sql.Literal(Visibility.COUNT.value),
     )
     written = reported = 0
-    connection.ensure_connection()
-    with connection.cursor() as wrapper, wrapper.cursor.copy(query) as copy:
+    source = connections[replicas.read_alias()]  # the replica inside replicas.reading()
+    source.ensure_connection()
+    with source.cursor() as wrapper, wrapper.cursor.copy(query) as copy:
         for data in copy:
             out.write(data)
             written += bytes(data).count(b"\n")

@@ -1,10 +1,10 @@
 """How an action is doing, for staff: aggregate queries only, never a row per signature.
 
-Per petition the queries are GROUP BYs over the rows of one petition (see `compute`): by day
-and status, and by hour, read only the (petition, status, created_at) index (an index-only
-scan on PostgreSQL); by country, source and status reads the petition's rows once. The timings at
-1,000,000 signatures are in docs/performance.md. The figures are kept for a minute in the
-shared cache, so a page left open or reloaded by several staff costs one computation.
+A petition's figures come from its daily roll-ups (petitions/tallies.py) plus the
+signatures of today and of the days changed since they were rolled up, so the page costs
+the same at ten million signatures as at ten thousand (docs/performance.md). A letter's
+endorsements are few: they are grouped as they are. The figures are kept for a minute in
+the shared cache, so a page left open or reloaded by several staff costs one computation.
 """
 
 from dataclasses import dataclass, field
@@ -12,11 +12,13 @@ from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, Sum
-from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
+from undersigned import replicas
 from undersigned.letters.models import Endorsement
+from undersigned.petitions import tallies
 from undersigned.petitions.models import ShareClick, Signature
+from undersigned.petitions.tasks import roll_up_tallies
 
 from .actions import ActionRef
 
@@ -118,9 +120,19 @@ def progress_for(action: ActionRef, use_cache: bool = True) -> Progress:
     key = f"delivery:progress:{action.kind}:{action.pk}"
     if use_cache and (cached := cache.get(key)) is not None:
         return cached
-    result = compute(action)
+    result = replicas.or_primary(compute, action)
     cache.set(key, result, CACHE_SECONDS)
+    if action.is_petition:
+        roll_up_soon(action.pk)
     return result
+
+
+def roll_up_soon(petition_id: int) -> None:
+    """Queue the petition's roll-up when it has days to roll up (at most once a minute)."""
+    if not tallies.behind(petition_id):
+        return
+    if cache.add(f"delivery:progress:roll-up:{petition_id}", True, CACHE_SECONDS):
+        roll_up_tallies.enqueue(petition_id)
 
 
 def compute(action: ActionRef) -> Progress:
@@ -132,14 +144,29 @@ def compute(action: ActionRef) -> Progress:
         Signature.Status.CONFIRMED.value if action.is_petition else Endorsement.Status.APPROVED
     )
     everything = action.all_signatures()
+    statuses = Signature.Status.values if action.is_petition else Endorsement.Status.values
+    # one index probe per status: (petition, status, created_at) gives each one's latest
+    latest = [
+        moment
+        for status in statuses
+        for (moment,) in everything.filter(status=status)
+        .order_by("-created_at")
+        .values_list("created_at")[:1]
+    ]
+    hours_end = since = None
+    if latest:
+        last = timezone.localtime(max(latest))
+        hours_end = last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        since = hours_end - timedelta(hours=HOURS)
+    if action.is_petition:
+        groups = tallies.read(action.pk, since)
+    else:
+        groups = tallies.live(everything, since, sources=False)
+    return assemble(action, groups, counted, hours_end, since)
 
-    # COUNT(*), not COUNT(id): the day and hour queries need only the index's own columns.
-    days = list(
-        everything.annotate(at=TruncDay("created_at"))
-        .values_list("at", "status")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
+
+def assemble(action, groups: tallies.Groups, counted: str, hours_end, since) -> Progress:
+    days = groups.days
     statuses: dict[str, int] = {}
     for _day, status, n in days:
         statuses[status] = statuses.get(status, 0) + n
@@ -151,32 +178,17 @@ def compute(action: ActionRef) -> Progress:
         ),
     ]
     per_day = split_by_status(days, counted)
+    per_hour = []
+    if hours_end:
+        per_hour = fill_hours(split_by_status(groups.hours, counted), since, hours_end)
 
-    per_hour, hours_end = [], None
-    latest = [
-        everything.filter(status=status).order_by("-created_at").values_list("created_at")[0][0]
-        for status in statuses
-    ]
-    if latest:
-        last = timezone.localtime(max(latest))
-        hours_end = last.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-        since = hours_end - timedelta(hours=HOURS)
-        # Naming the statuses lets the index range scan start at `since` in each of them.
-        recent = everything.filter(status__in=list(statuses), created_at__gte=since)
-        hours = recent.annotate(at=TruncHour("created_at")).values_list("at", "status")
-        per_hour = fill_hours(
-            split_by_status(hours.annotate(n=Count("*")).order_by(), counted), since, hours_end
-        )
-
-    fields = ["country", "source", "status"] if action.is_petition else ["country", "status"]
     countries: dict[str, int] = {}
-    sources: dict[str, list[int]] = {}
-    for row in everything.values_list(*fields).annotate(n=Count("*")).order_by():
-        country, status, n = row[0], row[-2], row[-1]
+    for country, status, n in groups.countries:
         if status == counted:
             countries[country] = countries.get(country, 0) + n
-        if action.is_petition:
-            sources.setdefault(row[1], [0, 0])[0 if status == counted else 1] += n
+    sources: dict[str, list[int]] = {}
+    for source, status, n in groups.sources:
+        sources.setdefault(source, [0, 0])[0 if status == counted else 1] += n
     ranked = sorted(countries.items(), key=lambda item: (-item[1], item[0]))
     top, rest = ranked[:TOP_COUNTRIES], ranked[TOP_COUNTRIES:]
 
@@ -196,7 +208,7 @@ def compute(action: ActionRef) -> Progress:
             ((source, c, p) for source, (c, p) in sources.items()),
             key=lambda row: (-(row[1] + row[2]), row[0]),
         )
-        progress.by_domain = domain_rates(everything, progress.computed_at)
+        progress.by_domain = domain_rates(action.all_signatures(), progress.computed_at)
         progress.share_clicks = list(
             ShareClick.objects.filter(petition_id=action.pk)
             .values_list("channel")

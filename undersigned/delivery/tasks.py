@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
 
+from undersigned import replicas
 from undersigned.emails.my_data import my_data_url
 from undersigned.emails.sending import TRANSIENT_ERRORS, retry_later, send_templated_email
 
@@ -64,10 +65,9 @@ def build_package(context, package_id: int) -> str:
 def build(package_id: int, task_id: str) -> str:
     from django.db.models import Q
 
-    from .exports import copy_available, exported_signatures, write_signatures_csv
-    from .files import keep, scratch_directory
+    from .exports import copy_available
+    from .files import scratch_directory
     from .models import Package
-    from .pdf import write_package_pdf
 
     claimable = Q(status=Package.Status.QUEUED) | Q(status=Package.Status.RUNNING, task_id=task_id)
     claimed = Package.objects.filter(claimable, pk=package_id).update(
@@ -83,29 +83,7 @@ def build(package_id: int, task_id: str) -> str:
     reporter = ProgressReporter(package_id, side_connection=use_copy)
     try:
         with scratch_directory() as directory:
-            total = exported_signatures(action).count()
-            rows.update(total_rows=total, step=Package.Step.CSV)
-            suffix = "signatures-with-emails" if with_emails else "signatures"
-            csv_path = directory / f"{action.slug}-{package.language}-{suffix}.csv"
-            written, method = write_signatures_csv(
-                action,
-                csv_path,
-                language=package.language,
-                with_emails=with_emails,
-                method="copy" if use_copy else "python",
-                progress=reporter,
-            )
-            rows.update(
-                rows_written=written,
-                csv_file=keep(package, csv_path),
-                csv_bytes=csv_path.stat().st_size,
-                csv_method=method,
-            )
-            if package.kind == Package.Kind.HANDOVER:
-                rows.update(step=Package.Step.PDF)
-                pdf_path = directory / f"{action.slug}-{package.language}.pdf"
-                write_package_pdf(package, pdf_path, csv_name=csv_path.name)
-                rows.update(pdf_file=keep(package, pdf_path), pdf_bytes=pdf_path.stat().st_size)
+            replicas.or_primary(write_package_files, package, directory, reporter, use_copy)
         rows.update(status=Package.Status.DONE, step="", finished_at=timezone.now())
     except Exception as error:
         logger.exception("Package %s failed", package_id)
@@ -118,6 +96,42 @@ def build(package_id: int, task_id: str) -> str:
     finally:
         reporter.close()
     return "done"
+
+
+def write_package_files(package, directory, reporter, use_copy: bool) -> None:
+    """The package's CSV (and PDF), read from the replica when there is one, written into
+    the scratch `directory` and kept on the private storage."""
+    from .exports import exported_signatures, write_signatures_csv
+    from .files import keep
+    from .models import Package
+    from .pdf import write_package_pdf
+
+    action = package.action
+    rows = Package.objects.filter(pk=package.pk)
+    with_emails = package.kind == Package.Kind.EMAILS
+    total = exported_signatures(action).count()
+    rows.update(total_rows=total, step=Package.Step.CSV)
+    suffix = "signatures-with-emails" if with_emails else "signatures"
+    csv_path = directory / f"{action.slug}-{package.language}-{suffix}.csv"
+    written, method = write_signatures_csv(
+        action,
+        csv_path,
+        language=package.language,
+        with_emails=with_emails,
+        method="copy" if use_copy else "python",
+        progress=reporter,
+    )
+    rows.update(
+        rows_written=written,
+        csv_file=keep(package, csv_path),
+        csv_bytes=csv_path.stat().st_size,
+        csv_method=method,
+    )
+    if package.kind == Package.Kind.HANDOVER:
+        rows.update(step=Package.Step.PDF)
+        pdf_path = directory / f"{action.slug}-{package.language}.pdf"
+        write_package_pdf(package, pdf_path, csv_name=csv_path.name)
+        rows.update(pdf_file=keep(package, pdf_path), pdf_bytes=pdf_path.stat().st_size)
 
 
 def update_recipients(delivery):

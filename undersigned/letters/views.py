@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.limits import burst_wait, over_limit
+from undersigned.replicas import replica_view
 from undersigned.staff import access
 
 from . import consent as consent_tokens
@@ -48,6 +49,7 @@ def get_letter_for_reader(request, slug: str) -> Letter:
 
 
 @require_GET
+@replica_view
 def letter_detail(request, slug):
     letter = get_letter_for_reader(request, slug)
     if response := version_redirect(request, letter):

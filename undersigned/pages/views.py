@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from django.views.defaults import server_error as plain_server_error
 
 from undersigned.protection.limits import over_limit
+from undersigned.replicas import replica_view
 
 from . import confirmations
 from .actions import list_actions
@@ -14,6 +15,7 @@ from .actions import list_actions
 logger = logging.getLogger(__name__)
 
 
+@replica_view
 def home(request):
     return render(request, "pages/home.html", {"actions": list_actions(request.LANGUAGE_CODE)})
 

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 from undersigned.organisations.models import Organisation, Target
 from undersigned.protection.crypto import email_digest
 
+from . import tallies
 from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature, State
 
 JUSTICE = {
@@ -367,6 +368,7 @@ def add_demo_signatures(petition: Petition, total: int, since) -> None:
         )
     Signature.objects.bulk_create(signatures, batch_size=2000)
     petition.recount()
+    tallies.roll_up(petition.pk)
 
 
 def demo_picture(dark: tuple, light: tuple, seed: int, size=(1600, 1000)) -> bytes:

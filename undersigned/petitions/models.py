@@ -245,11 +245,16 @@ class Petition(Action):
         cache.delete(f"petition:{self.pk}:count")
 
     def recount(self) -> int:
-        """Rebuild the count from the signatures themselves (a full scan: staff use only)."""
+        """Rebuild the count from the signatures themselves (a full scan: staff use only),
+        and have the daily roll-ups made afresh by the next roll-up."""
         with transaction.atomic():
             total = self.signatures.filter(status=Signature.Status.CONFIRMED).count()
             self.shards.all().delete()
             self.shards.create(shard=0, count=total)
+            TallyMark.objects.filter(petition=self).delete()
+            self.tallies.all().delete()
+            self.stale_days.all().delete()
+            TallyConfirmation.objects.filter(petition=self).delete()
         cache.delete(f"petition:{self.pk}:count")
         return total
 
@@ -390,6 +395,9 @@ class SignatureQuerySet(models.QuerySet):
     def erase(self) -> int:
         """Erase the personal data of these signatures in one UPDATE (see Signature.erase);
         already erased rows are left alone, so two workers erasing at once do it once."""
+        from .tallies import days_changed
+
+        days_changed(self.held())  # the hour and the source of each change
         return self.held().update(
             name="",
             email="",
@@ -532,6 +540,8 @@ class Signature(models.Model):
         return f"{parts[0]} {parts[-1][0]}."
 
     def confirm(self) -> bool:
+        from . import tallies
+
         """Count this signature once; True only the first time (safe against double clicks).
 
         A confirmation that comes after the petition closed still counts, until the
@@ -545,6 +555,7 @@ class Signature(models.Model):
             if confirmed:
                 self.petition.add_to_count()
                 events.emit("signature.confirmed", self.petition.organiser_id, signature=self.pk)
+                tallies.confirmed(self)
         return bool(confirmed)
 
     def claim_resend(self, every: timedelta) -> bool:
@@ -619,3 +630,76 @@ class PetitionCard:
     @property
     def language_matches(self) -> bool:
         return self.text is not None and self.text.language == translation.get_language()
+
+
+# Daily roll-ups of the signatures, for the staff's progress page (see tallies.py)
+
+
+class DailyTally(models.Model):
+    """How many signatures of one petition were signed on one (local) day, with one status,
+    in one hour of that day, from one country, or from one source."""
+
+    class Dimension(models.TextChoices):
+        HOUR = "hour"  # value: the hour of the day, "00" to "23"
+        COUNTRY = "country"
+        SOURCE = "source"
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="tallies")
+    day = models.DateField()
+    status = models.CharField(max_length=12)
+    dimension = models.CharField(max_length=8, choices=Dimension.choices)
+    value = models.CharField(max_length=64, blank=True)
+    count = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "day", "status", "dimension", "value"],
+                name="one_tally_per_group",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status} {self.dimension}={self.value}: {self.count}"
+
+
+class TallyMark(models.Model):
+    """Every signature of the petition signed before `rolled_until` is in its tallies (but
+    for the days named in StaleDay and the later confirmations in TallyConfirmation). Its
+    row lock keeps two roll-ups of one petition apart."""
+
+    petition = models.OneToOneField(Petition, on_delete=models.CASCADE, related_name="tally_mark")
+    rolled_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: until {self.rolled_until}"
+
+
+class TallyConfirmation(models.Model):
+    """A signature confirmed after it was signed: one pending fewer and one confirmed more
+    in its day, hour, country and source, until the next roll-up adds it to the tallies."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
+    signed_at = models.DateTimeField()
+    country = models.CharField(max_length=2)
+    source = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["petition", "signed_at"], name="tally_confirmation_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.signed_at}"
+
+
+class StaleDay(models.Model):
+    """A rolled-up day whose signatures changed since (a confirmation, an invalidated batch,
+    an erasure): read from the signatures until the next roll-up counts it again."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="stale_days")
+    day = models.DateField()
+
+    class Meta:
+        indexes = [models.Index(fields=["petition", "day"], name="stale_day_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id}: {self.day}"

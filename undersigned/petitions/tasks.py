@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
@@ -163,9 +164,26 @@ def send_repeat_notice(context, signature_id: int, attempt: int = 0) -> None:
 def remove_unconfirmed_signatures() -> int:
     """Pending signatures whose confirmation link has expired hold data for nothing."""
     from .models import Signature
+    from .tallies import days_changed
 
     cutoff = timezone.now() - timedelta(days=settings.CONFIRMATION_DAYS)
-    deleted, _ = Signature.objects.filter(
-        status=Signature.Status.PENDING, created_at__lt=cutoff
-    ).delete()
+    expired = Signature.objects.filter(status=Signature.Status.PENDING, created_at__lt=cutoff)
+    with transaction.atomic():
+        days_changed(expired)
+        deleted, _ = expired.delete()
     return deleted
+
+
+@task()
+def roll_up_tallies(petition_id: int | None = None) -> int:
+    """The daily roll-ups of one petition, or of every petition with signatures (queued by
+    `undersigned housekeeping` and, when it finds days to roll up, by the progress page)."""
+    from .models import Petition
+    from .tallies import roll_up
+
+    ids = (
+        [petition_id]
+        if petition_id
+        else Petition.objects.exclude(state="draft").values_list("pk", flat=True)
+    )
+    return sum(roll_up(pk) for pk in ids if Petition.objects.filter(pk=pk).exists())

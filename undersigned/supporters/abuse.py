@@ -20,6 +20,9 @@ WINDOWS_HOURS = (1, 6, 24, 72, 168)
 DEFAULT_HOURS = 24
 TOP = 10  # groups shown per kind
 MINIMUM = 2  # a group of one is no pattern
+# A busy window is shortened to its latest signatures, this many of each status at most,
+# so the page costs the same at ten million signatures (docs/performance.md).
+REVIEW_ROWS = 10_000
 
 
 @dataclass
@@ -47,6 +50,7 @@ class Review:
     until: datetime
     total: int
     groups: dict[str, list[Group]] = field(default_factory=dict)
+    shortened: bool = False  # `since` is later than the window asked for
 
 
 def window(hours: int, now: datetime | None = None) -> tuple[datetime, datetime]:
@@ -63,10 +67,26 @@ def in_window(petition: Petition, since: datetime, until: datetime):
     )
 
 
+def latest_since(petition: Petition, since: datetime, until: datetime) -> datetime:
+    """The window's start, moved up until it holds at most REVIEW_ROWS signatures of each
+    status (one index probe per status: the (petition, status, created_at) index)."""
+    start = since
+    for status in (Signature.Status.PENDING, Signature.Status.CONFIRMED):
+        rows = Signature.objects.filter(
+            petition=petition, status=status, created_at__gte=since, created_at__lte=until
+        )
+        nth = rows.order_by("-created_at").values_list("created_at", flat=True)
+        for moment in nth[REVIEW_ROWS - 1 : REVIEW_ROWS]:
+            start = max(start, moment)
+    return start
+
+
 def review(petition: Petition, since: datetime, until: datetime) -> Review:
-    signatures = in_window(petition, since, until)
+    start = latest_since(petition, since, until)
+    signatures = in_window(petition, start, until)
     total = signatures.count()
-    result = Review(petition, since, until, total)
+    result = Review(petition, start, until, total, shortened=start > since)
+    since = start
     for dimension in InvalidationBatch.Dimension.values:
         rows = (
             signatures.exclude(**{dimension: ""})
@@ -103,7 +123,10 @@ def label(petition: Petition, dimension: str, value: str, since, until) -> str:
     if dimension == InvalidationBatch.Dimension.IP_HASH:
         return value[:12]
     if dimension == InvalidationBatch.Dimension.EMAIL_DOMAIN and value.startswith("#"):
-        sample = in_window(petition, since, until).filter(email_domain=value).only("email").first()
+        # by time, not by id: the (petition, email_domain, created_at) index finds it at once,
+        # where the first id would be looked for from the petition's oldest signature on
+        same_domain = in_window(petition, since, until).filter(email_domain=value)
+        sample = same_domain.only("email").order_by("created_at").first()
         return sample.email.rpartition("@")[2] if sample and sample.email else value
     return value
 
@@ -144,5 +167,5 @@ def busiest_last_hour(signatures=None, now: datetime | None = None) -> Busiest:
 def domain_label(signatures, value: str) -> str:
     if not value.startswith("#"):  # a big shared provider, stored as it is
         return value
-    sample = signatures.filter(email_domain=value).only("email").first()
+    sample = signatures.filter(email_domain=value).only("email").order_by("created_at").first()
     return sample.email.rpartition("@")[2] if sample and sample.email else value

@@ -116,6 +116,7 @@ class InvalidationBatchAdmin(ReadOnly, ScopedAdmin):
             "window": window if window.is_bound else WindowForm(initial={"hours": hours}),
             "hours": hours,
             "review": result,
+            "review_rows": abuse.REVIEW_ROWS,
             "sections": [
                 (dimension, dimensions[dimension], groups)
                 for dimension, groups in result.groups.items()

@@ -17,7 +17,7 @@ from django.utils import timezone
 from undersigned.audit.models import record
 from undersigned.delivery.models import UpdateEmail
 from undersigned.letters.models import Endorsement, Letter
-from undersigned.petitions import pagecache
+from undersigned.petitions import pagecache, tallies
 from undersigned.petitions.models import ERASED_PREFIX, Petition, Signature, State, Visibility
 from undersigned.subscribers import services as subscriptions
 from undersigned.workers import events
@@ -64,7 +64,9 @@ def erase_signer(email_digest: str) -> int:
         pending = [pk for pk, status in rows if status == Signature.Status.PENDING]
         kept = [pk for pk, status in rows if status != Signature.Status.PENDING]
         for chunk in chunks(pending):
-            Signature.objects.filter(pk__in=chunk, status=Signature.Status.PENDING).delete()
+            doomed = Signature.objects.filter(pk__in=chunk, status=Signature.Status.PENDING)
+            tallies.days_changed(doomed)
+            doomed.delete()
         shown = list(  # one signature per petition: a short list
             Petition.objects.filter(signatures__pk__in=kept, show_recent_signers=True)
             .values_list("slug", flat=True)
@@ -244,6 +246,7 @@ def invalidate_batch(
         confirmed = [pk for pk, status in rows if status == Signature.Status.CONFIRMED]
         pending = [pk for pk, status in rows if status == Signature.Status.PENDING]
         for chunk in chunks(confirmed + pending):
+            tallies.days_changed(Signature.objects.filter(pk__in=chunk))
             Signature.objects.filter(pk__in=chunk).update(status=Signature.Status.INVALIDATED)
         if confirmed:
             petition.add_to_count(-len(confirmed))
@@ -292,9 +295,9 @@ def restore_batch(batch: InvalidationBatch, user) -> int:
         ):
             restored[status] = 0
             for chunk in chunks(ids):
-                restored[status] += Signature.objects.filter(
-                    pk__in=chunk, status=Signature.Status.INVALIDATED
-                ).update(status=status)
+                back = Signature.objects.filter(pk__in=chunk, status=Signature.Status.INVALIDATED)
+                tallies.days_changed(back)
+                restored[status] += back.update(status=status)
         if restored[Signature.Status.CONFIRMED]:
             batch.petition.add_to_count(restored[Signature.Status.CONFIRMED])
         total = sum(restored.values())

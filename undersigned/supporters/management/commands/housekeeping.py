@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from undersigned.actions.tasks import close_due_actions
 from undersigned.letters.tasks import send_review_digests
 from undersigned.news.tasks import roll_up_views
-from undersigned.petitions.tasks import remove_unconfirmed_signatures
+from undersigned.petitions.tasks import remove_unconfirmed_signatures, roll_up_tallies
 from undersigned.protection.tasks import forget_old_day_keys
 from undersigned.supporters.tasks import erase_expired_signer_data
 
@@ -14,6 +14,7 @@ DAILY_TASKS = [
     (forget_old_day_keys, "forget the day keys of client-address hashes"),
     (send_review_digests, "email staff the endorsements waiting for their review"),
     (roll_up_views, "store the day counts of post views"),
+    (roll_up_tallies, "roll up the finished days of every petition's signatures"),
 ]
 
 
