@@ -102,7 +102,9 @@ def test_an_erased_signer_comes_back_as_a_tombstone(client, two_organisations):
 
 def test_endorsements_of_the_organisations_letters(client, two_organisations):
     ours, theirs, _ = two_organisations
-    add_signatory(make_letter(organiser=ours), "Aid Without Borders", "SY")
+    add_signatory(
+        make_letter(organiser=ours), "Aid Without Borders", "SY", contact_email="rana@example.org"
+    )
     add_signatory(make_letter("their-letter", organiser=theirs), "Hidden Aid", "SY")
     items = get(client, "/api/v1/private/endorsements", key_for(ours)).json()["items"]
     assert [item["name"] for item in items] == ["Aid Without Borders"]

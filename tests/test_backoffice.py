@@ -37,6 +37,7 @@ def petition_post(organisation, target, **overrides) -> dict:
         "opens_at_1": "00:00:00",
         "goal": "500",
         "double_opt_in": "on",
+        "default_visibility": "target",
         "en_title": "Release the aid workers",
         "en_summary": "Three aid workers are held without charge.",
         "en_pledge_heading": "To the Minister of the Interior,",

@@ -128,6 +128,7 @@ def send_review_digests() -> int:
     return sent
 
 
+@task()
 def send_consent_requests(endorsement_ids: list[int], attempt: int = 0) -> int:
     """The "confirm or withdraw" email to each organisation staff added or imported, in its
     language, over one connection; keyed per endorsement, so a retried task, or two

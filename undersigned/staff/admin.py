@@ -36,7 +36,17 @@ class OrganisationAdmin(ScopedAdmin):
 
     form = OrganisationForm
     fields = fields_with_languages(
-        ["name", "short_name", "slug", "website", "country", "description", "required_languages"],
+        [
+            "name",
+            "short_name",
+            "slug",
+            "website",
+            "country",
+            "description",
+            "required_languages",
+            "require_second_factor",
+            "embed_origins",
+        ],
         NAMES,
     )
     list_display = ["name", "short_name", "country", "website"]
