@@ -80,7 +80,7 @@ def test_sign_up_confirm_over_smtp_in_arabic_and_unsubscribe_in_one_click(
     assert smtp_server.messages[0]["to"] == ["Reader@Example.org"]
     assert "مراقبو الحقوق" in message["Subject"]
     text, html = smtp_server.bodies()
-    assert 'dir="rtl"' in html and "مرحباً Nour" in text
+    assert 'dir="rtl"' in html and "Nour" in text.splitlines()[0] and text.startswith("مرحب")
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = confirm_link(text)
     page = client.get(link)

@@ -80,6 +80,7 @@ def test_housekeeping_erases_expired_petitions_only(settings, run_tasks):
         "forget_old_day_keys",
         "send_review_digests",
         "roll_up_tallies",
+        "roll_up_views",
     }
     run_tasks()
 

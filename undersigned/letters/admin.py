@@ -167,7 +167,7 @@ class LetterAdmin(ActionAdmin):
 
     @admin.display(description=gettext_lazy("code to embed it on another site"))
     def embed_code(self, letter):
-        if letter.pk is None:
+        if letter.pk is None or not letter.slug:  # not saved yet, or posted without a slug
             return "—"
         return format_html(
             '<textarea readonly rows="4" cols="80" dir="ltr">{}</textarea><p class="help">{}</p>',

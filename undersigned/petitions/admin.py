@@ -80,7 +80,7 @@ class PetitionAdmin(ActionAdmin):
 
     @admin.display(description=_("code to copy"))
     def embed_code(self, petition):
-        if petition.pk is None:
+        if petition.pk is None or not petition.slug:  # not saved yet, or posted without a slug
             return "—"
         return format_html(
             '<textarea readonly rows="4" cols="80" dir="ltr">{}</textarea><p class="help">{}</p>'
@@ -116,7 +116,7 @@ class PetitionAdmin(ActionAdmin):
 
     @admin.display(description=_("abuse review"))
     def abuse_review(self, petition):
-        if petition.pk is None:
+        if petition.pk is None or not petition.slug:  # not saved yet, or posted without a slug
             return "—"
         url = reverse("admin:supporters_invalidationbatch_review", args=[petition.pk])
         return format_html('<a href="{}">{}</a>', url, _("Suspicious patterns and batches"))
