@@ -33,8 +33,16 @@ def two_organisations():
     return ours, theirs, our_petition
 
 
-def sign(petition, name, email, opt_in=False):
-    sign_petition(petition, **signer(name=name, email=email), opt_in=opt_in, language="en")
+def sign(petition, name, email, opt_in=False, **extra):
+    sign_petition(petition, **signer(name=name, email=email), opt_in=opt_in, language="en", **extra)
+
+
+def test_a_signer_counted_only_reaches_no_partner(client, two_organisations):
+    ours, _, petition = two_organisations
+    sign(petition, "Quiet Person", "quiet@example.org", opt_in=True, visibility="count")
+    response = get(client, SIGNATURES, key_for(ours))
+    assert "quiet@example.org" not in response.content.decode()
+    assert [item["email"] for item in response.json()["items"]][-1] is None
 
 
 def key_for(organisation, scope=ApiKey.Scope.READ):

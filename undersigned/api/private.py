@@ -21,7 +21,7 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from undersigned.letters.models import Endorsement
 from undersigned.petitions.forms import SignatureForm, sanitise_source
-from undersigned.petitions.models import Petition, Signature
+from undersigned.petitions.models import Petition, Signature, Visibility
 from undersigned.petitions.services import PetitionClosed, sign_petition
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.crypto import email_digest
@@ -212,11 +212,12 @@ PERSONAL_FIELDS = (
 
 
 def person_fields(row: Signature) -> dict:
-    """What a key sees of one signer. When signers may choose to be counted only, this is
-    where their name and email are withheld (the fields are nullable for that)."""
+    """What a key sees of one signer: a signer who chose to be counted only is sent to no
+    partner, so their name and email are withheld (the fields are nullable for that)."""
+    counted_only = row.visibility == Visibility.COUNT
     return {
-        "name": row.name,
-        "email": row.email,
+        "name": None if counted_only else row.name,
+        "email": None if counted_only else row.email,
         "country": str(row.country),
         "language": row.language,
         "source": row.source,
