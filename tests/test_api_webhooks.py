@@ -142,6 +142,16 @@ def test_personal_data_only_to_an_endpoint_marked_for_it(receiver, run_tasks):
     }
 
 
+def test_a_signer_counted_only_is_sent_without_a_name(receiver, run_tasks):
+    organiser = make_organiser()
+    petition = make_petition(double_opt_in=False, organiser=organiser)
+    endpoint_for(organiser, receiver, ["signature.confirmed"], personal=True)
+    sign_petition(petition, **signer(), opt_in=True, language="en", visibility="count")
+    run_tasks()
+    (event,) = receiver.received
+    assert "email" not in event["data"] and "name" not in event["data"]
+
+
 def test_another_organisations_events_are_not_sent(receiver, run_tasks):
     ours = make_organiser()
     theirs = make_organiser("other-org", "Other", "أخرى")

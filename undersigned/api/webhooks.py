@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from undersigned.audit.models import record
 from undersigned.letters.models import Endorsement
-from undersigned.petitions.models import Signature
+from undersigned.petitions.models import Signature, Visibility
 from undersigned.staff.models import Membership
 from undersigned.staff.roles import ORGANISATION_ADMIN
 from undersigned.workers.events import savepoint
@@ -161,7 +161,13 @@ def signature_data(event: str, refs: dict, endpoint: WebhookEndpoint) -> dict:
         "country": str(signature.country),
         "erased": signature.erased_at is not None,
     }
-    if endpoint.personal_data and signature.erased_at is None and event != "signature.erased":
+    counted_only = signature.visibility == Visibility.COUNT  # sent to no partner
+    if (
+        endpoint.personal_data
+        and not counted_only
+        and signature.erased_at is None
+        and event != "signature.erased"
+    ):
         data.update(
             {
                 "name": signature.name,
