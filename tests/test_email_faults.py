@@ -121,13 +121,11 @@ def test_a_mail_server_that_is_down_or_silent_means_a_retry(client, settings, ru
 
 
 @pytest.mark.django_db
-def test_after_the_last_retry_the_task_fails_visibly(client, flaky_smtp, run_tasks):
-    from undersigned.emails.sending import RETRY_DELAYS
-
+def test_after_the_last_retry_the_task_fails_visibly(client, flaky_smtp, run_tasks, settings):
     flaky_smtp(refusals=100)
     make_petition()
     client.post(URL, signer())
-    for _ in range(len(RETRY_DELAYS) + 1):
+    for _ in range(len(settings.EMAIL_RETRY_DELAYS) + 1):
         make_retries_due()
         run_tasks()
     assert DBTaskResult.objects.filter(status="FAILED").count() == 1

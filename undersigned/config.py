@@ -55,6 +55,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_seconds(name: str, default: list[int]) -> list[int]:
+    """Delays such as "60,300,900" (seconds, comma-separated)."""
+    items = env_list(name, [str(d) for d in default])
+    try:
+        return [int(item) for item in items]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be seconds like 60,300,900") from error
+
+
 def embedded_secret(data_dir: Path, name: str, make=lambda: secrets.token_urlsafe(50)) -> str:
     """A secret of the embedded (SQLite) default: generated once, kept in the data dir."""
     key_file = data_dir / name

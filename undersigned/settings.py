@@ -13,6 +13,7 @@ from undersigned.config import (
     env_int,
     env_list,
     env_rate,
+    env_seconds,
     env_str,
     file_storages,
     required_secret,
@@ -267,6 +268,11 @@ EMAIL_BACKEND = env_str(
     if EMAIL_HOST
     else "undersigned.emails.backends.OutboxBackend",
 )
+# A batch the mail server could not take is tried again after each of these delays, then
+# fails visibly. An email the server took is recorded at once; a database away for up to
+# SENT_RECORD_PATIENCE seconds is waited for (its retry would send the email twice).
+EMAIL_RETRY_DELAYS = env_seconds("EMAIL_RETRY_DELAYS", [60, 300, 900, 3600, 3 * 3600, 12 * 3600])
+SENT_RECORD_PATIENCE = env_int("SENT_RECORD_PATIENCE", 60)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

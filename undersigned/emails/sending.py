@@ -6,12 +6,13 @@ Called from background tasks only: never inside a request.
 import contextlib
 import logging
 import smtplib
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError, close_old_connections
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -19,7 +20,6 @@ logger = logging.getLogger(__name__)
 
 # Connection refused, timeouts, "451 try again later": worth another try, a while later.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
-RETRY_DELAYS = (60, 300, 900, 3600, 3 * 3600, 12 * 3600)
 # The server refused this one message (a mailbox full, "451 try again later"); the
 # connection still serves the next one.
 ONE_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
@@ -89,14 +89,15 @@ def send_batch_once(emails: list[Email]) -> BatchResult:
     """Send each email whose key has not been sent yet, all over one connection to the mail
     server (a new connection per email would cost a handshake each, the bottleneck of a
     surge). What fails is returned for a retry: a message the server refused alone, or
-    everything left if the connection failed. Sent keys are recorded together at the end."""
+    everything left if the connection failed. Each sent key is recorded the moment the
+    server accepts it, so a worker killed mid-batch resends at most the one in flight."""
     from .models import SentEmail
 
     done = set(
         SentEmail.objects.filter(key__in=[e.key for e in emails]).values_list("key", flat=True)
     )
     waiting = [email for email in emails if email.key not in done]
-    result, sent_keys = BatchResult(), []
+    result = BatchResult()
     try:
         with get_connection() as connection:
             for number, email in enumerate(waiting):
@@ -107,27 +108,45 @@ def send_batch_once(emails: list[Email]) -> BatchResult:
                     connection.send_messages([message])
                 except ONE_MESSAGE_ERRORS as error:
                     result.not_sent.append(NotSent([email], error))
+                    continue
                 except TRANSIENT_ERRORS as error:
                     result.not_sent.append(NotSent(waiting[number:], error))
                     break
-                else:
-                    sent_keys.append(email.key)
+                record_sent(email.key)
+                result.sent += 1
     except TRANSIENT_ERRORS as error:  # the connection could not be opened (or closed)
-        if not sent_keys and not result.not_sent:
+        if not result.sent and not result.not_sent:
             result.not_sent.append(NotSent(waiting, error))
-    finally:
-        SentEmail.objects.bulk_create(
-            [SentEmail(key=key) for key in sent_keys], ignore_conflicts=True
-        )
-    result.sent = len(sent_keys)
     return result
+
+
+def record_sent(key: str) -> None:
+    """Record an email the server has accepted. It is out: a database that is restarting
+    is waited for (up to SENT_RECORD_PATIENCE seconds) rather than failing the task, whose
+    retry would send the email again."""
+    from .models import SentEmail
+
+    deadline = time.monotonic() + settings.SENT_RECORD_PATIENCE
+    wait = 0.25
+    while True:
+        try:
+            SentEmail.objects.bulk_create([SentEmail(key=key)], ignore_conflicts=True)
+            return
+        except (OperationalError, InterfaceError):
+            if time.monotonic() > deadline:
+                raise
+            logger.warning("Sent email %s not recorded yet; retrying in %s s", key, wait)
+            time.sleep(wait)
+            wait = min(wait * 2, 5)
+            close_old_connections()
 
 
 def retry_later(task, args: tuple, attempt: int, error: Exception) -> None:
     """Queue the same task again after a growing delay; give up (and fail) after the last."""
-    if attempt >= len(RETRY_DELAYS):
+    delays = settings.EMAIL_RETRY_DELAYS
+    if attempt >= len(delays):
         raise error
-    delay = RETRY_DELAYS[attempt]
+    delay = delays[attempt]
     logger.warning("Email not sent (%s); retrying in %d s", error, delay)
     run_after = timezone.now() + timedelta(seconds=delay)
     task.using(run_after=run_after).enqueue(*args, attempt=attempt + 1)
