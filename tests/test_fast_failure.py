@@ -121,3 +121,13 @@ def test_a_hanging_database_server_answers_503_fast(client, form):
     assert response.status_code == 503
     assert seconds < BOUND
     assert all(value in response.content.decode() for value in kept)
+
+
+def test_a_database_gone_outside_any_view_answers_503_not_500(admin_client, database_unreachable):
+    """A staff page asks the database before its view runs (the session, the account, the
+    second factor): that failure too is the "try again" page, never a server error."""
+    admin_client.raise_request_exception = False
+    response = admin_client.get("/admin/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "try again" in response.content.decode()

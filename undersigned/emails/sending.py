@@ -3,7 +3,6 @@
 Called from background tasks only: never inside a request.
 """
 
-import contextlib
 import logging
 import smtplib
 import time
@@ -12,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError, close_old_connections
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -58,8 +57,7 @@ def send_once(key: str, template: str, to: str, language: str, context: dict, **
     if SentEmail.objects.filter(key=key).exists():
         return False
     send_templated_email(template, to, language, context, **kwargs)
-    with contextlib.suppress(IntegrityError):  # a second run finished at the same time
-        SentEmail.objects.create(key=key)
+    record_sent(key)
     return True
 
 

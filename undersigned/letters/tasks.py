@@ -8,7 +8,6 @@ from undersigned.emails.sending import (
     retry_later,
     send_batch_once,
     send_once,
-    send_templated_email,
 )
 from undersigned.pages import confirmations
 
@@ -30,16 +29,12 @@ def contact_my_data_url(endorsement: Endorsement) -> str:
 
 
 @task()
-def send_endorsement_confirmation(endorsement_pk: int) -> bool:
-    """Email the contact a link to confirm the endorsement. Skips endorsements already
-    confirmed, reviewed or already emailed, so a retried task sends nothing twice."""
+def send_endorsement_confirmation(endorsement_pk: int, attempt: int = 0) -> bool:
+    """Email the contact a link to confirm the endorsement, once (under the endorsement's
+    key) however often the task runs; a mail server that is away means a retry later."""
     endorsement = (
         Endorsement.objects.select_related("letter")
-        .filter(
-            pk=endorsement_pk,
-            status=Endorsement.Status.PENDING_EMAIL,
-            confirmation_sent_at__isnull=True,
-        )
+        .filter(pk=endorsement_pk, status=Endorsement.Status.PENDING_EMAIL)
         .first()
     )
     if endorsement is None or not endorsement.contact_email:
@@ -50,11 +45,12 @@ def send_endorsement_confirmation(endorsement_pk: int) -> bool:
 
         path = reverse("confirm", kwargs={"token": token})
         letter = endorsement.letter.version_in(endorsement.language) or endorsement.letter
-    send_templated_email(
+    email = Email(
+        f"letters.endorsement-confirmation:{endorsement.pk}",
         "letters/emails/confirm_endorsement",
-        to=endorsement.contact_email,
-        language=endorsement.language,
-        context={
+        endorsement.contact_email,
+        endorsement.language,
+        {
             "endorsement": endorsement,
             "letter": letter,
             "confirm_url": f"{settings.SITE_URL}{path}",
@@ -63,7 +59,12 @@ def send_endorsement_confirmation(endorsement_pk: int) -> bool:
             "days": settings.CONFIRMATION_DAYS,
         },
     )
-    Endorsement.objects.filter(pk=endorsement.pk).update(confirmation_sent_at=timezone.now())
+    for failed in send_batch_once([email]).not_sent:
+        retry_later(send_endorsement_confirmation, (endorsement_pk,), attempt, failed.error)
+        return False
+    Endorsement.objects.filter(pk=endorsement.pk, confirmation_sent_at__isnull=True).update(
+        confirmation_sent_at=timezone.now()
+    )
     return True
 
 

@@ -1,6 +1,7 @@
 import logging
 
 from django.db import DatabaseError
+from django.http import HttpResponse
 from django.shortcuts import render
 
 logger = logging.getLogger(__name__)
@@ -19,6 +20,15 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, DatabaseError):
             return None
         logger.exception("Database error on %s", request.path)
+        return database_unavailable(request)
+
+
+def database_unavailable(request):
+    """The "try again in a moment" page, 503 (a bare one if even that fails to render)."""
+    try:
         response = render(request, "503.html", status=503)
-        response["Retry-After"] = "30"
-        return response
+    except Exception:
+        logger.exception("The styled 503 page failed to render")
+        response = HttpResponse("<h1>Service unavailable</h1>", status=503)
+    response["Retry-After"] = "30"
+    return response

@@ -1,6 +1,8 @@
 import logging
+import sys
 
 from django.core import signing
+from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods
@@ -11,6 +13,7 @@ from undersigned.replicas import replica_view
 
 from . import confirmations
 from .actions import list_actions
+from .middleware import database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +52,10 @@ def confirm(request, token):
 
 @requires_csrf_token
 def server_error(request):
-    """The 500 page in the site's style and language; Django's bare one if even that fails."""
+    """The 500 page in the site's style and language; Django's bare one if even that fails.
+    A database that went away outside a view (a middleware, the session's save) is a 503."""
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        return database_unavailable(request)
     try:
         return render(request, "500.html", status=500)
     except Exception:

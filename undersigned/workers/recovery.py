@@ -1,6 +1,7 @@
 """Tasks whose worker died (killed, out of memory, machine lost) go back to the queue."""
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from .models import WorkerHeartbeat
-from .threads import PeriodicThread
+from .threads import Backoff, PeriodicThread
 
 logger = logging.getLogger(__name__)
 
@@ -55,13 +56,28 @@ def requeue_tasks_of(worker_id: str, status: str = "RUNNING", ids=None) -> int:
 
 
 class Heartbeat(PeriodicThread):
+    """Beats on time even through database trouble (no growing waits: a late beat would
+    make a live worker look dead). Back from trouble, it judges no other worker dead for
+    one WORKER_DEAD_AFTER_SECONDS: they were cut off as it was and need time to beat again;
+    requeuing a live worker's task would run it twice at once."""
+
     def __init__(self, worker_id: str):
         super().__init__(f"heartbeat-{worker_id}", settings.WORKER_HEARTBEAT_SECONDS)
         self.worker_id = worker_id
+        self.backoff = Backoff(first=self.interval, cap=self.interval)
+        self.healthy_since = None
 
     def tick(self) -> None:
-        beat(self.worker_id)
-        requeue_orphaned_tasks()
+        try:
+            beat(self.worker_id)
+        except Exception:
+            self.healthy_since = None
+            raise
+        now = time.monotonic()
+        if self.healthy_since is None:
+            self.healthy_since = now
+        if now - self.healthy_since >= settings.WORKER_DEAD_AFTER_SECONDS:
+            requeue_orphaned_tasks()
 
     def finish(self) -> None:
         WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()

@@ -1,3 +1,6 @@
+import os
+import socket
+
 from django.core.management.base import BaseCommand
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
@@ -22,7 +25,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, interval, queue_name, batch, **options):
-        worker_id = get_random_string(32)
+        # host and PID first, so an operator can tell which process holds a running task
+        worker_id = f"{socket.gethostname()[:30]}:{os.getpid()}:{get_random_string(12)}"
         worker = (Worker if batch else ResilientWorker)(
             queue_names=queue_name.split(","),
             interval=interval,
