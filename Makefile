@@ -90,6 +90,11 @@ bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/viral.py --rows $${BENCH_ROWS:-1000000} --seconds $${BENCH_SECONDS:-10}
 	$(BIN)/python benchmarks/viral.py --sqlite --rows $${BENCH_SQLITE_ROWS:-100000} --seconds $${BENCH_SECONDS:-10}
 
+## soak: 10 minutes of mixed load with faults (PostgreSQL and Redis restarts, SMTP refusing and hanging, a worker killed); "nothing lost" or what was
+.PHONY: soak
+soak: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/soak.py --seconds $${SOAK_SECONDS:-600}
+
 ## bench-export: the hand-over CSV of 1,000,000 signatures on PostgreSQL: time and peak memory, against COPY
 .PHONY: bench-export
 bench-export: $(VENV)/.installed

@@ -182,6 +182,7 @@ class MailServer:
         self.received = Counter()  # (recipient, "confirm" or "other") → messages
         self.lock = threading.Lock()
         self.last_accepted = 0.0
+        self.times = defaultdict(list)  # recipient → when each message came
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.mode == "refuse":
@@ -204,6 +205,9 @@ class MailServer:
         with self.lock:
             for recipient in envelope.rcpt_tos:
                 self.received[(recipient.lower(), "confirm" if link else "other")] += 1
+                self.times[recipient.lower()].append(
+                    (round(time.monotonic(), 2), message["Subject"])
+                )
             self.last_accepted = time.monotonic()
         if link:
             self.on_link(envelope.rcpt_tos[0].lower(), link.group(0))
@@ -391,6 +395,9 @@ class Visitor:
 
     def request(self, kind: str, path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        if path.startswith("http"):  # a redirect's absolute address: same server
+            parts = urllib.parse.urlsplit(path)
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
         request = urllib.request.Request(self.base + path, data=body)
         began = time.monotonic()
         status, text, location = 0, "", ""
@@ -406,9 +413,15 @@ class Visitor:
         return status, text, location
 
     def form(self, kind: str, path: str) -> dict | None:
-        status, html, _ = self.request(kind, path)
+        """The hidden fields of the page's form (following redirects, as a browser would)."""
+        for _ in range(5):
+            status, html, location = self.request(kind, path)
+            if status not in (301, 302):
+                break
+            path = location
         if status != 200:
             return None
+        self.path = urllib.parse.urlsplit(path).path
         return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', html))
 
 
@@ -487,23 +500,26 @@ class Staff:
         status, _, location = self.visitor.request("staff", "/admin/login/", fields)
         if status != 302:
             return False
-        fields = self.visitor.form("staff", urllib.parse.urlsplit(location).path)
+        fields = self.visitor.form("staff", location)  # the second step
         if fields is None:
             return False
         fields["code"] = totp_now()
-        status, _, _ = self.visitor.request("staff", "/admin/second-factor/verify/", fields)
+        status, _, _ = self.visitor.request("staff", self.visitor.path, fields)
         return status == 302
 
     def export(self) -> None:
         """Ask for a hand-over package, wait for the worker to make it, download the CSV."""
-        path = f"/admin/delivery/petitionaction/{self.archive_pk}/package/"
-        fields = self.visitor.form("staff", path)
+        overview = f"/admin/delivery/petitionaction/{self.archive_pk}/change/"
+        fields = self.visitor.form("staff", overview)
         if fields is None:
+            self.visitor.record.exports.append("the delivery page did not open")
             return
         fields.update(kind="handover", language="en")
+        path = f"/admin/delivery/petitionaction/{self.archive_pk}/package/"
         status, _, location = self.visitor.request("staff", path, fields)
         match = re.search(r"/package/(\d+)/", location or "")
         if status != 302 or not match:
+            self.visitor.record.exports.append(f"asking for a package answered {status}")
             return
         download = f"/admin/delivery/package/{match.group(1)}/download/csv/"
         deadline = time.monotonic() + 240
@@ -514,7 +530,7 @@ class Staff:
                 self.visitor.record.exports.append(len(lines) - 1)
                 return
             time.sleep(2)
-        self.visitor.record.exports.append(None)
+        self.visitor.record.exports.append("the package was not ready within 240 s")
 
 
 def totp_now() -> str:
@@ -756,7 +772,14 @@ class Soak:
                 a for a in self.record.thanked_endorsers if endorsement_rows[a] != 1
             ],
             "rows whose first email did not arrive exactly once": [
-                {a: first[a]} for a in [*rows, *endorsement_rows] if first[a] != 1
+                {
+                    a: first[a],
+                    "at": [
+                        (round(t - self.started, 2), subject) for t, subject in self.mail.times[a]
+                    ],
+                }
+                for a in [*rows, *endorsement_rows]
+                if first[a] != 1
             ],
             "answers 500 or none": [
                 a.__dict__
