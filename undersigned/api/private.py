@@ -163,6 +163,20 @@ def signature_rows(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: boo
     """One page of the organisation's signatures (confirmed, or erased: tombstones) by when
     each last changed (`changed_at`), and the cursor of the next page (None at the end).
     The OSDI adapter pages through the same rows."""
+    rows = signature_query(api_key, feed, kind, subscribers)
+    chosen = list(rows[: feed.limit + 1])
+    more = len(chosen) > feed.limit
+    chosen = chosen[: feed.limit]
+    last = chosen[-1] if chosen else None
+    next_cursor = (
+        cursors.make(f"{kind}:{api_key.pk}", last.changed_at.isoformat(), last.pk) if more else None
+    )
+    return chosen, next_cursor
+
+
+def signature_query(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bool):
+    """The feed's rows from the cursor or `updated_since` on, in the order of the
+    `signature_feed` index (petitions/models.py), so that a pull reads only what changed."""
     petitions = Petition.objects.filter(organiser=api_key.organisation_id)
     if feed.petition:
         petitions = petitions.filter(slug=feed.petition)
@@ -183,14 +197,7 @@ def signature_rows(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: boo
         moment, pk = datetime.fromisoformat(after[0]), after[1]
         # the >= bound alone lets the index start at the cursor; the Q settles the ties
         rows = rows.filter(changed_at__gte=moment).filter(Q(changed_at__gt=moment) | Q(pk__gt=pk))
-    chosen = list(rows[: feed.limit + 1])
-    more = len(chosen) > feed.limit
-    chosen = chosen[: feed.limit]
-    last = chosen[-1] if chosen else None
-    next_cursor = (
-        cursors.make(f"{kind}:{api_key.pk}", last.changed_at.isoformat(), last.pk) if more else None
-    )
-    return chosen, next_cursor
+    return rows
 
 
 def signature_item(row: Signature) -> dict:
@@ -278,17 +285,7 @@ def list_endorsements(request, feed: Query[EndorsementQuery]):
     refuse_unknown_params(request, EndorsementQuery)
     api_key = request.auth
     kind = f"endorsements:{api_key.pk}"
-    rows = (
-        Endorsement.objects.filter(letter__organiser=api_key.organisation_id)
-        .select_related("letter")
-        .order_by("updated_at", "pk")
-    )
-    if feed.updated_since:
-        rows = rows.filter(updated_at__gte=feed.updated_since)
-    after = cursors.read(feed.cursor, kind)
-    if after:
-        moment, pk = datetime.fromisoformat(after[0]), after[1]
-        rows = rows.filter(updated_at__gte=moment).filter(Q(updated_at__gt=moment) | Q(pk__gt=pk))
+    rows = endorsement_query(api_key, feed)
     chosen = list(rows[: feed.limit + 1])
     more = len(chosen) > feed.limit
     chosen = chosen[: feed.limit]
@@ -300,6 +297,22 @@ def list_endorsements(request, feed: Query[EndorsementQuery]):
             else None,
         }
     )
+
+
+def endorsement_query(api_key: ApiKey, feed: EndorsementQuery):
+    """From the cursor or `updated_since` on, in the order of the `endorsement_feed` index."""
+    rows = (
+        Endorsement.objects.filter(letter__organiser=api_key.organisation_id)
+        .select_related("letter")
+        .order_by("updated_at", "pk")
+    )
+    if feed.updated_since:
+        rows = rows.filter(updated_at__gte=feed.updated_since)
+    after = cursors.read(feed.cursor, f"endorsements:{api_key.pk}")
+    if after:
+        moment, pk = datetime.fromisoformat(after[0]), after[1]
+        rows = rows.filter(updated_at__gte=moment).filter(Q(updated_at__gt=moment) | Q(pk__gt=pk))
+    return rows
 
 
 def endorsement_item(row: Endorsement) -> dict:
