@@ -210,12 +210,19 @@ def test_bad_parameters_are_refused_and_say_why(client, two_organisations, param
     assert response.json()["fields"][0]["location"] == "query"
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "x" * 301, "eyJhIjoxfQ:1abc:forged"])
-def test_a_malformed_cursor_is_refused(client, two_organisations, cursor):
+@pytest.mark.parametrize(
+    ("cursor", "status", "error"),
+    [
+        ("garbage", 400, "invalid cursor"),
+        ("eyJhIjoxfQ:1abc:forged", 400, "invalid cursor"),
+        ("x" * 301, 422, "invalid request"),  # longer than any cursor we make
+    ],
+)
+def test_a_malformed_cursor_is_refused(client, two_organisations, cursor, status, error):
     ours, _, _ = two_organisations
     response = get(client, SIGNATURES_OF, key_for(ours), cursor=cursor)
-    assert response.status_code in (400, 422)
-    assert response.json()["error"] in ("invalid cursor", "invalid request")
+    assert response.status_code == status
+    assert response.json()["error"] == error
 
 
 def test_a_cursor_of_another_list_or_key_is_refused(client, two_organisations):
@@ -250,3 +257,25 @@ def test_the_openapi_document_describes_the_osdi_answers(client):
     assert list(operation["responses"]["200"]["content"]) == [HAL]
     assert {"KeyAuth": []} in operation["security"] and {"OsdiToken": []} in operation["security"]
     assert list(paths["/api/v1/osdi/petitions"]["get"]["responses"]["200"]["content"]) == [HAL]
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"limit": "100000"}, 422),
+        ({"limit": "1.5"}, 422),
+        ({"per_page": "25"}, 422),  # OSDI's own name: refused, not ignored
+        ({"cursor": "not-ours"}, 400),
+    ],
+)
+def test_bad_input_to_the_public_petitions_is_refused(client, two_organisations, params, status):
+    response = client.get("/api/v1/osdi/petitions", params)
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] in ("invalid request", "invalid cursor")
+
+
+def test_a_path_that_is_not_a_slug_is_refused(client):
+    response = client.get("/api/v1/osdi/petitions/%3Cscript%3E")
+    assert response.status_code == 422
+    assert response.json()["fields"][0]["location"] == "path"
