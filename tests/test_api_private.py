@@ -23,6 +23,11 @@ SIGNATURES = "/api/v1/private/signatures"
 
 @pytest.fixture
 def two_organisations():
+    return make_two_organisations()
+
+
+def make_two_organisations():
+    """Ours with two signers (one opted in), theirs with one."""
     ours = make_organiser()
     theirs = make_organiser("other-org", "Other Org", "منظمة أخرى")
     our_petition = make_petition(double_opt_in=False, organiser=ours)

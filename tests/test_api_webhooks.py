@@ -86,6 +86,7 @@ def receiver(settings):
     settings.WEBHOOK_RETRY_SECONDS = [0, 0]
     settings.WEBHOOK_TIMEOUT_SECONDS = 1
     settings.WEBHOOK_ALLOW_HTTP = True
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the receiver is on 127.0.0.1
     receiver = Receiver()
     yield receiver
     receiver.stop()

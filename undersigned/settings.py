@@ -253,6 +253,9 @@ WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 WEBHOOK_RETRY_SECONDS = [60, 300, 1800, 7200, 21600]
 WEBHOOK_PAUSE_AFTER = env_int("WEBHOOK_PAUSE_AFTER", 20)
 WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", DEBUG)  # plain http only for local tests
+# Endpoints on loopback, private or link-local addresses are refused (api/destinations.py)
+# unless this is on: only for a receiver on this machine in tests or local trials.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)
 
 # Email: kept in the local outbox (readable in the admin) unless an SMTP server is configured.
 EMAIL_HOST = env_str("EMAIL_HOST")

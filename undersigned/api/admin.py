@@ -10,7 +10,7 @@ from undersigned.audit.models import record
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin
 from undersigned.workers import events
 
-from . import keys, webhooks
+from . import destinations, keys, webhooks
 from .models import ApiKey, WebhookDelivery, WebhookEndpoint
 
 
@@ -114,6 +114,17 @@ class WebhookEndpointForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         if not url.startswith("https://") and not settings.WEBHOOK_ALLOW_HTTP:
             raise forms.ValidationError(_("Use an https:// address."))
+        try:
+            destinations.checked_addresses(url)
+        except destinations.HostNotFound:
+            raise forms.ValidationError(_("This address's host could not be found.")) from None
+        except destinations.RefusedDestination:
+            raise forms.ValidationError(
+                _(
+                    "This address leads to a private, local or internal network; webhooks are "
+                    "sent only to public internet addresses."
+                )
+            ) from None
         return url
 
 

@@ -5,16 +5,25 @@ generated from the operations and schemas here (django-ninja), with readable doc
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from . import errors, private, public
+from . import errors, osdi, private, public
 
 DESCRIPTION = (
     "Public reads of petitions and sign-on letters (no personal data), and an "
     "organisation's own signers with one of its API keys (`Authorization: Bearer us_…`). "
     'Every error answers `{"error": …, "fields": […]}`. Lists are paged by an opaque '
-    "`next_cursor`; public answers carry an ETag and may be cached for 30 seconds."
+    "`next_cursor`; public answers carry an ETag and may be cached for 30 seconds. "
+    "Petitions and signatures are also served in OSDI (HAL+JSON) under `/api/v1/osdi`."
 )
 
-api = NinjaAPI(
+
+class Api(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        osdi.document_hal(schema)
+        return schema
+
+
+api = Api(
     title="Undersigned API",
     version="1",
     description=DESCRIPTION,
@@ -26,3 +35,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/v1/", public.router)
 api.add_router("/v1/private/", private.router)
+api.add_router("/v1/osdi", osdi.router)
+api.add_router("/v1/private/osdi/", osdi.keyed_router)

@@ -14,7 +14,13 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def public_json(request, data, max_age: int = PUBLIC_MAX_AGE, stale: int = PUBLIC_STALE):
+def public_json(
+    request,
+    data,
+    max_age: int = PUBLIC_MAX_AGE,
+    stale: int = PUBLIC_STALE,
+    content_type: str = "application/json",
+):
     """A public read: 304 when the client already holds this body, else the body; both
     cacheable by anyone for `max_age` seconds and readable from any origin."""
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
@@ -22,7 +28,7 @@ def public_json(request, data, max_age: int = PUBLIC_MAX_AGE, stale: int = PUBLI
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response = HttpResponseNotModified()
     else:
-        response = HttpResponse(body, content_type="application/json")
+        response = HttpResponse(body, content_type=content_type)
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={max_age}, stale-while-revalidate={stale}"
     allow_any_origin(response)
@@ -40,8 +46,8 @@ def allow_any_origin(response) -> None:
     response["Vary"] = "Accept-Encoding"
 
 
-def private_json(data, status: int = 200) -> HttpResponse:
+def private_json(data, status: int = 200, content_type: str = "application/json") -> HttpResponse:
     body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
-    response = HttpResponse(body, content_type="application/json", status=status)
+    response = HttpResponse(body, content_type=content_type, status=status)
     response["Cache-Control"] = "private, no-store"
     return response

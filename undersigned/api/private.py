@@ -13,7 +13,6 @@ from typing import Annotated, Literal
 from django.conf import settings
 from django.db import DatabaseError
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django_ratelimit.core import is_ratelimited
 from ninja import Path, Query, Router
 from ninja.security import HttpBearer
@@ -21,7 +20,7 @@ from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from undersigned.letters.models import Endorsement
 from undersigned.petitions.forms import SignatureForm, sanitise_source
-from undersigned.petitions.models import Petition, Signature, Visibility
+from undersigned.petitions.models import Petition, Signature, Visibility, last_change
 from undersigned.petitions.services import PetitionClosed, sign_petition
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.crypto import email_digest
@@ -38,15 +37,20 @@ class KeyAuth(HttpBearer):
     """`Authorization: Bearer us_…`: a key of the organisation whose signers are read."""
 
     def authenticate(self, request, token):
-        api_key = find_key(token or "")
-        if api_key is None:
-            return None
-        if not is_usable(api_key):
-            raise ApiError(401, "this API key is revoked or expired")
-        if key_over_limit(request, api_key):
-            raise ApiError(429, "too many requests", headers={"Retry-After": "60"})
-        note_use(api_key, request)
-        return api_key
+        return authenticate_key(request, token)
+
+
+def authenticate_key(request, token: str | None) -> ApiKey | None:
+    """The usable key the token is, audited; None for no key of ours; 401/429 refusals."""
+    api_key = find_key(token or "")
+    if api_key is None:
+        return None
+    if not is_usable(api_key):
+        raise ApiError(401, "this API key is revoked or expired")
+    if key_over_limit(request, api_key):
+        raise ApiError(429, "too many requests", headers={"Retry-After": "60"})
+    note_use(api_key, request)
+    return api_key
 
 
 router = Router(tags=["private"], auth=KeyAuth())
@@ -151,6 +155,28 @@ class EndorsementPage(Strict):
 
 def signature_feed(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bool):
     """Confirmed signatures and the tombstones of erased ones, by when they last changed."""
+    chosen, next_cursor = signature_rows(api_key, feed, kind, subscribers)
+    return {"items": [signature_item(row) for row in chosen], "next_cursor": next_cursor}
+
+
+def signature_rows(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bool):
+    """One page of the organisation's signatures (confirmed, or erased: tombstones) by when
+    each last changed (`changed_at`), and the cursor of the next page (None at the end).
+    The OSDI adapter pages through the same rows."""
+    rows = signature_query(api_key, feed, kind, subscribers)
+    chosen = list(rows[: feed.limit + 1])
+    more = len(chosen) > feed.limit
+    chosen = chosen[: feed.limit]
+    last = chosen[-1] if chosen else None
+    next_cursor = (
+        cursors.make(f"{kind}:{api_key.pk}", last.changed_at.isoformat(), last.pk) if more else None
+    )
+    return chosen, next_cursor
+
+
+def signature_query(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bool):
+    """The feed's rows from the cursor or `updated_since` on, in the order of the
+    `signature_feed` index (petitions/models.py), so that a pull reads only what changed."""
     petitions = Petition.objects.filter(organiser=api_key.organisation_id)
     if feed.petition:
         petitions = petitions.filter(slug=feed.petition)
@@ -160,7 +186,7 @@ def signature_feed(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: boo
     rows = (
         Signature.objects.filter(petition__in=petitions)
         .filter(live | Q(erased_at__isnull=False))
-        .annotate(changed_at=Coalesce("erased_at", "confirmed_at"))
+        .annotate(changed_at=last_change())
         .select_related("petition")
         .order_by("changed_at", "pk")
     )
@@ -169,17 +195,9 @@ def signature_feed(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: boo
     after = cursors.read(feed.cursor, f"{kind}:{api_key.pk}")
     if after:
         moment, pk = datetime.fromisoformat(after[0]), after[1]
-        rows = rows.filter(Q(changed_at__gt=moment) | Q(changed_at=moment, pk__gt=pk))
-    chosen = list(rows[: feed.limit + 1])
-    more = len(chosen) > feed.limit
-    chosen = chosen[: feed.limit]
-    last = chosen[-1] if chosen else None
-    return {
-        "items": [signature_item(row) for row in chosen],
-        "next_cursor": cursors.make(f"{kind}:{api_key.pk}", last.changed_at.isoformat(), last.pk)
-        if more
-        else None,
-    }
+        # the >= bound alone lets the index start at the cursor; the Q settles the ties
+        rows = rows.filter(changed_at__gte=moment).filter(Q(changed_at__gt=moment) | Q(pk__gt=pk))
+    return rows
 
 
 def signature_item(row: Signature) -> dict:
@@ -267,17 +285,7 @@ def list_endorsements(request, feed: Query[EndorsementQuery]):
     refuse_unknown_params(request, EndorsementQuery)
     api_key = request.auth
     kind = f"endorsements:{api_key.pk}"
-    rows = (
-        Endorsement.objects.filter(letter__organiser=api_key.organisation_id)
-        .select_related("letter")
-        .order_by("updated_at", "pk")
-    )
-    if feed.updated_since:
-        rows = rows.filter(updated_at__gte=feed.updated_since)
-    after = cursors.read(feed.cursor, kind)
-    if after:
-        moment, pk = datetime.fromisoformat(after[0]), after[1]
-        rows = rows.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, pk__gt=pk))
+    rows = endorsement_query(api_key, feed)
     chosen = list(rows[: feed.limit + 1])
     more = len(chosen) > feed.limit
     chosen = chosen[: feed.limit]
@@ -289,6 +297,22 @@ def list_endorsements(request, feed: Query[EndorsementQuery]):
             else None,
         }
     )
+
+
+def endorsement_query(api_key: ApiKey, feed: EndorsementQuery):
+    """From the cursor or `updated_since` on, in the order of the `endorsement_feed` index."""
+    rows = (
+        Endorsement.objects.filter(letter__organiser=api_key.organisation_id)
+        .select_related("letter")
+        .order_by("updated_at", "pk")
+    )
+    if feed.updated_since:
+        rows = rows.filter(updated_at__gte=feed.updated_since)
+    after = cursors.read(feed.cursor, f"endorsements:{api_key.pk}")
+    if after:
+        moment, pk = datetime.fromisoformat(after[0]), after[1]
+        rows = rows.filter(updated_at__gte=moment).filter(Q(updated_at__gt=moment) | Q(pk__gt=pk))
+    return rows
 
 
 def endorsement_item(row: Endorsement) -> dict:

@@ -58,6 +58,16 @@ def absolute(path: str) -> str:
 def list_petitions(request, page: Query[PageQuery]):
     """Public petitions (not drafts), oldest first."""
     throttle(request, PageQuery)
+    chosen, next_cursor = petitions_page(page)
+    return public_json(
+        request,
+        {"items": [petition_out(petition) for petition in chosen], "next_cursor": next_cursor},
+    )
+
+
+def petitions_page(page: PageQuery):
+    """One page of public petitions, oldest first, and the next page's cursor (or None).
+    The OSDI adapter pages through the same rows."""
     after = cursors.read(page.cursor, "petitions")
     petitions = public_petitions()
     if after:
@@ -65,22 +75,20 @@ def list_petitions(request, page: Query[PageQuery]):
     chosen = list(petitions[: page.limit + 1])
     more = len(chosen) > page.limit
     chosen = chosen[: page.limit]
-    return public_json(
-        request,
-        {
-            "items": [petition_out(petition) for petition in chosen],
-            "next_cursor": cursors.make("petitions", chosen[-1].pk) if more else None,
-        },
-    )
+    return chosen, cursors.make("petitions", chosen[-1].pk) if more else None
 
 
 @router.get("/petitions/{slug}", response={200: PetitionOut, **ERRORS}, operation_id="getPetition")
 def get_petition(request, path: Path[SlugPath]):
     throttle(request)
-    petition = public_petitions().filter(slug=path.slug).first()
+    return public_json(request, petition_out(public_petition(path.slug)))
+
+
+def public_petition(slug: str) -> Petition:
+    petition = public_petitions().filter(slug=slug).first()
     if petition is None:
         raise ApiError(404, "not found")
-    return public_json(request, petition_out(petition))
+    return petition
 
 
 @router.get(

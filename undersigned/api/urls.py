@@ -1,9 +1,13 @@
 import functools
 
+from django.http import HttpResponse
 from django.urls import path
 
 from .api import api
 from .errors import error_response
+
+KEYED_PREFIX = "/api/v1/private/"
+PREFLIGHT_MAX_AGE = 86400
 
 
 def json_not_allowed(view):
@@ -19,8 +23,37 @@ def json_not_allowed(view):
     return wrapped
 
 
+def cors(view):
+    """Public reads may be read by any page's JavaScript (answers and errors alike, and a
+    preflight is granted). Nothing that takes a key is: a key belongs on a partner's server,
+    and a browser must not carry it from a random site's page, so keyed paths answer no
+    CORS header at all and their preflight is refused (405) like any other method."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.path.startswith(KEYED_PREFIX):
+            return view(request, *args, **kwargs)
+        if request.method == "OPTIONS":
+            return preflight()
+        response = view(request, *args, **kwargs)
+        response.setdefault("Access-Control-Allow-Origin", "*")
+        return response
+
+    return wrapped
+
+
+def preflight() -> HttpResponse:
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Allow-Methods"] = "GET, OPTIONS"
+    response["Access-Control-Allow-Headers"] = "If-None-Match"
+    response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+    response["Allow"] = "GET, OPTIONS"
+    return response
+
+
 ninja_urls = api.urls
 for pattern in ninja_urls[0]:
-    pattern.callback = json_not_allowed(pattern.callback)
+    pattern.callback = cors(json_not_allowed(pattern.callback))
 
 urlpatterns = [path("", ninja_urls)]

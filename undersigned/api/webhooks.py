@@ -7,11 +7,10 @@ import base64
 import contextlib
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import secrets
-import urllib.error
-import urllib.request
 import uuid
 
 from django.conf import settings
@@ -30,6 +29,7 @@ from undersigned.staff.models import Membership
 from undersigned.staff.roles import ORGANISATION_ADMIN
 from undersigned.workers.events import savepoint
 
+from .destinations import RefusedDestination, post
 from .models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -192,27 +192,25 @@ def send(delivery: WebhookDelivery) -> None:
     endpoint = delivery.endpoint
     body = json.dumps(payload(delivery), cls=DjangoJSONEncoder).encode()
     timestamp = int(timezone.now().timestamp())
-    request = urllib.request.Request(  # noqa: S310 (the URL is validated as http(s))
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": f"{settings.SITE_NAME} webhooks",
-            "webhook-id": delivery.message_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(endpoint.secret, delivery.message_id, timestamp, body),
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": f"{settings.SITE_NAME} webhooks",
+        "webhook-id": delivery.message_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(endpoint.secret, delivery.message_id, timestamp, body),
+    }
+    delivery.last_status_code = None
     try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as answer:  # noqa: S310
-            delivery.last_status_code = answer.status
-    except urllib.error.HTTPError as error:
-        delivery.last_status_code = error.code
-        raise DeliveryFailed(f"HTTP {error.code}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        delivery.last_status_code = None
-        raise DeliveryFailed(str(getattr(error, "reason", error))[:300] or "timed out") from None
+        status = post(endpoint.url, body, headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
+    except RefusedDestination as error:
+        raise DeliveryFailed(f"refused: {error}") from None
+    except TimeoutError:
+        raise DeliveryFailed("timed out") from None
+    except (OSError, http.client.HTTPException) as error:
+        raise DeliveryFailed(str(error)[:300] or error.__class__.__name__) from None
+    delivery.last_status_code = status
+    if not 200 <= status < 300:
+        raise DeliveryFailed(f"HTTP {status}")
 
 
 def record_success(delivery: WebhookDelivery) -> None:

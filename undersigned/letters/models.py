@@ -398,7 +398,11 @@ class Endorsement(models.Model):
         verbose_name = _("endorsement")
         verbose_name_plural = _("endorsements")
         permissions = [("export_contacts", _("Can export endorsement contacts"))]
-        indexes = [models.Index(fields=["letter", "status"], name="letters_endorsement_status")]
+        indexes = [
+            models.Index(fields=["letter", "status"], name="letters_endorsement_status"),
+            # the partners' incremental pulls (api/private.py)
+            models.Index(fields=["letter", "updated_at", "id"], name="endorsement_feed"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["letter", "normalised_name", "country"],

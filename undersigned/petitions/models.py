@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models import F, Q, Sum, Value
-from django.db.models.functions import Cast, Concat, TruncDay
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDay
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -361,6 +361,12 @@ class CountShard(models.Model):
         return f"{self.petition_id}/{self.shard}: {self.count}"
 
 
+def last_change():
+    """When a signature last changed for a partner's feed: its erasure, else its
+    confirmation. The API orders and filters by this, and an index holds it."""
+    return Coalesce("erased_at", "confirmed_at")
+
+
 class SignatureQuerySet(models.QuerySet):
     def insert(self, signature: "Signature") -> bool:
         """Save a new signature in one INSERT that reads nothing back (its pk stays None),
@@ -507,6 +513,8 @@ class Signature(models.Model):
             models.Index(fields=["petition", "source", "created_at"], name="signature_by_source"),
             # small: only the rows the outbox has not drained yet
             models.Index(fields=["id"], condition=Q(email_due=True), name="signature_email_due"),
+            # the partners' incremental pulls (api/private.py): by petition, by last change
+            models.Index(F("petition"), last_change(), F("id"), name="signature_feed"),
         ]
         verbose_name = _("signature")
         verbose_name_plural = _("signatures")
