@@ -43,7 +43,7 @@ class Client(threading.Thread):
 
     def __init__(self, url: str):
         super().__init__(daemon=True)
-        self.url, self.period, self.counts = url, "before", {}
+        self.url, self.period, self.counts, self.errors = url, "before", {}, {}
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -51,8 +51,9 @@ class Client(threading.Thread):
             try:
                 urllib.request.urlopen(self.url, timeout=10).read()
                 outcome = "answered"
-            except OSError:
+            except OSError as error:
                 outcome = "failed"
+                self.errors.setdefault(self.period, set()).add(str(error)[:80])
                 time.sleep(0.05)
             counts = self.counts.setdefault(self.period, {"answered": 0, "failed": 0})
             counts[outcome] += 1
@@ -102,17 +103,32 @@ def check(server: str, workers: int, threads: int) -> dict:
         time.sleep(2)
     finally:
         client.stopping.set()
-        master.send_signal(signal.SIGTERM)
-        try:
-            master.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            master.kill()
+        workers_left = children(master.pid)
+        stopped = stop(master)
+        time.sleep(1)
+        orphans = workers_left & children(1)
+        for pid in orphans:  # outlived their master: ours to end
+            os.kill(pid, signal.SIGKILL)
     return {
+        "stopped by SIGTERM within 30 s": stopped,
+        "workers left behind": sorted(orphans),
         "server": server,
         "periods": client.counts,
+        "errors": client.errors,
         "reload_seconds": reload_seconds,
         "respawn_seconds": respawn_seconds,
     }
+
+
+def stop(master: subprocess.Popen) -> bool:
+    master.send_signal(signal.SIGTERM)
+    try:
+        master.wait(timeout=30)
+        return True
+    except subprocess.TimeoutExpired:
+        master.kill()
+        master.wait()
+        return False
 
 
 def answers(url: str) -> bool:
@@ -134,8 +150,12 @@ def main() -> None:
     result = check(args.server, args.workers, args.threads)
     print(f"{result['server']}: all workers replaced {result['reload_seconds']} s after SIGHUP;")
     print(f"  a killed worker replaced after {result['respawn_seconds']} s")
+    print(f"  stopped by SIGTERM within 30 s: {result['stopped by SIGTERM within 30 s']}")
+    print(f"  workers left running after the master ended: {result['workers left behind']}")
     for period, counts in result["periods"].items():
         print(f"  {period:<30} answered {counts['answered']:>6}  failed {counts['failed']:>4}")
+        for error in sorted(result["errors"].get(period, ())):
+            print(f"    {error}")
 
 
 if __name__ == "__main__":
