@@ -69,8 +69,15 @@ PAGES = {
 }
 
 # In the page: the paint, what was transferred, what blocked the render, and the photos.
-MEASURE = """() => {
-  const paint = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+MEASURE = """async () => {
+  // the paint entry may be recorded just after "load": wait for it (10 s at most)
+  const paint = await new Promise(resolve => {
+    new PerformanceObserver(list => {
+      const entry = list.getEntries().find(e => e.name === 'first-contentful-paint');
+      if (entry) resolve(entry);
+    }).observe({type: 'paint', buffered: true});
+    setTimeout(() => resolve(null), 10000);
+  });
   const navigation = performance.getEntriesByType('navigation')[0];
   const resources = performance.getEntriesByType('resource');
   const fold = window.innerHeight;

@@ -620,7 +620,7 @@ class Sampler:
 
     SQL = (
         "SELECT (SELECT count(*) FROM petitions_signature WHERE email_due),"
-        " (SELECT count(*) FROM django_tasks_db_dbtaskresult WHERE status IN ('READY', 'RUNNING'))"
+        " (SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING'))"
     )
 
     def __init__(self, url: str):
@@ -628,14 +628,16 @@ class Sampler:
 
         import psycopg
 
+        # one connection for the sampling thread, one for the caller's questions
         self.connection = psycopg.connect(url, autocommit=True)
+        self.sampling = psycopg.connect(url, autocommit=True)
         self.samples, self.began = [], time.monotonic()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.loop, daemon=True)
 
     def loop(self) -> None:
         while not self.stopping.wait(1):
-            due, unsent = self.connection.execute(self.SQL).fetchone()
+            due, unsent = self.sampling.execute(self.SQL).fetchone()
             self.samples.append((round(time.monotonic() - self.began, 1), due, unsent))
 
     def stats(self) -> dict:
@@ -657,10 +659,11 @@ def run_sustained(args) -> dict:
     result = {"load": load, "by_server": {}}
     for server in servers(args):
         with stack(args, env, server):
+            rows_before = django_child("verify", env, "{}")["rows"]  # clears the cache: first
             tokens = form_tokens()
             warm()
             time.sleep(2.2)  # the form's start time must be older than MIN_FILL_SECONDS
-            result["by_server"][server] = sustain(args, env, url, server, tokens)
+            result["by_server"][server] = sustain(args, env, url, server, tokens, rows_before)
     clean_up(args, data_dir, url)
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -677,13 +680,12 @@ def run_sustained(args) -> dict:
     }
 
 
-def sustain(args, env: dict, url: str, server: str, tokens: dict) -> dict:
+def sustain(args, env: dict, url: str, server: str, tokens: dict, rows_before: int) -> dict:
     """One steady run under `server`, then the drain of the emails it left."""
     streams = [
         constant_rate.Stream("sign", args.sign_rate, 64, sign_request(tokens, server)),
         constant_rate.Stream("view", args.view_rate, 64, view_request),
     ]
-    rows_before = django_child("verify", env, "{}")["rows"]
     sampler = Sampler(url)
     before = sampler.stats()
     sampler.thread.start()
