@@ -649,9 +649,11 @@ class Sampler:
         return {"wal": wal, "autovacuum": vacuums, "autoanalyze": analyses, "size": size}
 
     def wal_bytes(self, before: dict, after: dict) -> int:
-        return self.connection.execute(
-            "SELECT pg_wal_lsn_diff(%s, %s)", [after["wal"], before["wal"]]
-        ).fetchone()[0]
+        return int(
+            self.connection.execute(
+                "SELECT pg_wal_lsn_diff(%s, %s)", [after["wal"], before["wal"]]
+            ).fetchone()[0]
+        )
 
 
 def run_sustained(args) -> dict:
@@ -962,15 +964,14 @@ def main() -> None:
     if args.child_verify:
         return verify()
     if args.sustained:
-        result = run_sustained(args)
-        print_sustained(result)
+        result, show = run_sustained(args), print_sustained
         name = f"sustained-{args.server}.json"
     else:
-        result = run(args)
-        print_summary(result)
+        result, show = run(args), print_summary
         name = f"viral-{result['database']}.json"
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / name).write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    RESULTS.mkdir(exist_ok=True)  # written first: a summary that fails to print loses nothing
+    (RESULTS / name).write_text(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    show(result)
     print(f"\nwritten to benchmarks/results/{name}")
 
 
