@@ -19,6 +19,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
 # `make run PORT=8300`: the site's links (SITE_URL, unless set) follow HOST and PORT.
 run: export HOST := $(HOST)
 run: export PORT := $(PORT)
@@ -84,11 +88,26 @@ clean:
 	rm -rf $(VENV)
 
 ## bench: the viral-load benchmark (gunicorn + PostgreSQL + Redis + worker, wrk), then SQLite
-bench: $(VENV)/.installed
+# BENCH_SERVER=both measures gunicorn and granian side by side (BENCH_PORT: the app server's port)
+bench: $(VENV)/.installed-bench bench-services
+	$(BIN)/python benchmarks/viral.py --rows $${BENCH_ROWS:-1000000} --seconds $${BENCH_SECONDS:-10} \
+	  --server $${BENCH_SERVER:-gunicorn} --port $${BENCH_PORT:-8123}
+	$(BIN)/python benchmarks/viral.py --sqlite --rows $${BENCH_SQLITE_ROWS:-100000} --seconds $${BENCH_SECONDS:-10} \
+	  --server $${BENCH_SERVER:-gunicorn} --port $${BENCH_PORT:-8123}
+
+.PHONY: bench-services bench-sustained bench-pages
+bench-services:
 	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null)
 	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
-	$(BIN)/python benchmarks/viral.py --rows $${BENCH_ROWS:-1000000} --seconds $${BENCH_SECONDS:-10}
-	$(BIN)/python benchmarks/viral.py --sqlite --rows $${BENCH_SQLITE_ROWS:-100000} --seconds $${BENCH_SECONDS:-10}
+
+## bench-sustained: 300 signatures/s and 1,000 page views/s for 5 minutes on PostgreSQL (BENCH_SECONDS)
+bench-sustained: $(VENV)/.installed-bench bench-services
+	$(BIN)/python benchmarks/viral.py --sustained $${BENCH_SECONDS:-300} --rows $${BENCH_ROWS:-1000000} \
+	  --server $${BENCH_SERVER:-gunicorn} --port $${BENCH_PORT:-8123}
+
+## bench-pages: page weight and first paint on slow 3G, demo pages in Chromium (English and Arabic)
+bench-pages: $(VENV)/.installed-test system-packages
+	$(BIN)/python benchmarks/pages.py --port $${BENCH_PORT:-8124}
 
 ## soak: 10 minutes of mixed load with faults (PostgreSQL and Redis restarts, SMTP refusing and hanging, a worker killed); "nothing lost" or what was
 .PHONY: soak

@@ -129,6 +129,10 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
+# Public pages are gzipped by the app (COMPRESS_PAGES=0 where the proxy compresses them
+# under the same rules: undersigned/protection/compression.py).
+COMPRESS_PAGES = env_bool("COMPRESS_PAGES", True)
+
 # Only for `make bench`: two bare views that measure the server's own ceilings.
 BENCHMARK_CEILINGS = env_bool("BENCHMARK_CEILINGS", False)
 if BENCHMARK_CEILINGS:
@@ -138,6 +142,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "undersigned.protection.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # below WhiteNoise, which serves static files already compressed; see compression.py
+    "undersigned.protection.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

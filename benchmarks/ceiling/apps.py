@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CeilingConfig(AppConfig):
-    """Two bare views that measure what the server itself can do (BENCHMARK_CEILINGS=1)."""
+    """Three bare views that measure what the server itself can do (BENCHMARK_CEILINGS=1)."""
 
     name = "benchmarks.ceiling"
     label = "ceiling"

@@ -5,4 +5,5 @@ from . import views
 urlpatterns = [
     path("constant", views.constant),
     path("insert", views.insert),
+    path("safe-insert", views.safe_insert),
 ]
