@@ -6,6 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
 from undersigned.staff import access
@@ -14,7 +15,16 @@ from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, Scope
 
 from . import embed, retention, services
 from .admin_forms import TEXT_FIELDS, PetitionAdminForm, text_field, text_fieldsets
-from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
+from .models import (
+    Demand,
+    KeyFact,
+    Petition,
+    PetitionText,
+    Photo,
+    Signature,
+    SupportMessage,
+    Visibility,
+)
 
 
 class OrderedInline(ScopedInline, admin.TabularInline):
@@ -64,7 +74,17 @@ class PetitionAdmin(ActionAdmin):
         *text_fieldsets(),
         (None, {"fields": ["organiser", "targets", "original_language"]}),
         (_("Publication"), {"fields": ["state", "preview", "opens_at", "closes_at", "goal"]}),
-        (_("Signing"), {"fields": ["double_opt_in", "default_visibility", "show_recent_signers"]}),
+        (
+            _("Signing"),
+            {
+                "fields": [
+                    "double_opt_in",
+                    "default_visibility",
+                    "show_recent_signers",
+                    "messages_enabled",
+                ]
+            },
+        ),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
         (_("Embed on another site"), {"fields": ["embed_code"]}),
         (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
@@ -214,4 +234,66 @@ class SignatureAdmin(AuditedViews, ReadOnly, ScopedAdmin):
             .get_queryset(request)
             .select_related("petition")
             .prefetch_related("petition__texts")
+        )
+
+
+@admin.register(SupportMessage)
+class SupportMessageAdmin(AuditedViews, ScopedAdmin):
+    """The moderation of messages of support: read, then approve or reject in bulk. Staff
+    see what the public page would show (first name, country), never the full name or the
+    email; nobody adds, edits or deletes a message here (erasure is the signer's)."""
+
+    audit_name = "support_messages"
+    list_display = ["excerpt", "signed_by", "shown_where", "petition", "status", "created_at"]
+    list_filter = ["status", ("petition", ScopedPetitionFilter), "language"]
+    fields = ["text", "signed_by", "shown_where", "language", "petition", "status",
+              "created_at", "reviewed_at", "reviewed_by"]  # fmt: skip
+    readonly_fields = fields
+    actions = ["approve_selected", "reject_selected"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("signature", "petition", "reviewed_by")
+            .prefetch_related("petition__texts")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("message"))
+    def excerpt(self, message):
+        return format_html('<span dir="auto">{}</span>', message.text[:120])
+
+    @admin.display(description=_("shown as"))
+    def signed_by(self, message):
+        name = message.first_name or _("(no name kept)")
+        return f"{name}, {message.signature.country.name}"
+
+    @admin.display(description=_("where"))
+    def shown_where(self, message):
+        if message.signature.visibility == Visibility.PUBLIC:
+            return _("the public page, once approved")
+        return _("the hand-over only (the signer chose no public name)")
+
+    @admin.action(description=_("Approve the selected messages"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        done = services.review_messages(queryset, SupportMessage.Status.APPROVED, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)s message approved.", "%(count)s messages approved.", done)
+            % {"count": done},
+        )
+
+    @admin.action(description=_("Reject the selected messages"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        done = services.review_messages(queryset, SupportMessage.Status.REJECTED, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)s message rejected.", "%(count)s messages rejected.", done)
+            % {"count": done},
         )
