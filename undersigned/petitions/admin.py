@@ -241,7 +241,8 @@ class SignatureAdmin(AuditedViews, ReadOnly, ScopedAdmin):
 class SupportMessageAdmin(AuditedViews, ScopedAdmin):
     """The moderation of messages of support: read, then approve or reject in bulk. Staff
     see what the public page would show (first name, country), never the full name or the
-    email; nobody adds, edits or deletes a message here (erasure is the signer's)."""
+    email; nobody adds, edits or deletes a message here (erasure is the signer's). Only
+    messages of confirmed signatures are listed."""
 
     audit_name = "support_messages"
     list_display = ["excerpt", "signed_by", "shown_where", "petition", "status", "created_at"]
@@ -252,9 +253,11 @@ class SupportMessageAdmin(AuditedViews, ScopedAdmin):
     actions = ["approve_selected", "reject_selected"]
 
     def get_queryset(self, request):
+        # a signature waiting for its email confirmation may never count: its message waits
         return (
             super()
             .get_queryset(request)
+            .filter(signature__status=Signature.Status.CONFIRMED)
             .select_related("signature", "petition", "reviewed_by")
             .prefetch_related("petition__texts")
         )

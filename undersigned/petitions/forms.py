@@ -52,6 +52,10 @@ def clean_message(raw: str) -> str:
             _("Please keep your message to %(limit)d characters (it has %(count)d).")
             % {"limit": MESSAGE_MAX_LENGTH, "count": len(text)}
         )
+    if "\ufffd" in text:  # what bytes that are not UTF-8 become
+        raise forms.ValidationError(
+            _("Part of your message could not be read: please type it again.")
+        )
     if has_invisible_controls(text.replace("\n", "")):
         raise forms.ValidationError(
             _("Please remove invisible control characters from your message.")

@@ -143,5 +143,6 @@ def review_messages(messages, status: str, user) -> int:
                 record(user, f"support_message.{status}", message, petition=message.petition.slug)
                 slugs.add(message.petition.slug)
                 changed += 1
-        transaction.on_commit(lambda: [Petition(slug=slug).forget_cached_pages() for slug in slugs])
+    for slug in slugs:
+        Petition(slug=slug).forget_cached_pages()
     return changed
