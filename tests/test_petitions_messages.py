@@ -14,7 +14,7 @@ from undersigned.petitions.services import sign_petition
 from undersigned.supporters.services import erase_signer
 
 from .factories import make_petition, signer
-from .personas import make_other_organiser, member
+from .personas import make_other_organiser
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +194,10 @@ def test_a_rejected_message_or_one_of_a_signer_without_a_public_name_stays_off_t
         signer(email="target@example.org", visibility="target", message="For the target only"),
     )
     client.post(
-        URL, signer(email="count@example.org", visibility="count", message="Words of a signer counted only")
+        URL,
+        signer(
+            email="count@example.org", visibility="count", message="Words of a signer counted only"
+        ),
     )
     sign(client, email="rejected@example.org", message="Rejected words")
     client.force_login(personas.campaigner_a)
@@ -261,8 +264,9 @@ def test_moderation_is_scoped_to_the_organisation(client, personas):
         "/en/petitions/their-petition/",
         signer(email="b@example.org", visibility="public", message="For organisation B"),
     )
-    mine, other = SupportMessage.objects.get(petition__slug="free-the-detained"), (
-        SupportMessage.objects.get(petition=theirs)
+    mine, other = (
+        SupportMessage.objects.get(petition__slug="free-the-detained"),
+        (SupportMessage.objects.get(petition=theirs)),
     )
 
     client.force_login(personas.campaigner_b)

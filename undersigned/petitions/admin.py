@@ -4,9 +4,8 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
 from undersigned.staff import access

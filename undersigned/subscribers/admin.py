@@ -145,7 +145,7 @@ class UpdateAdmin(ScopedAdmin):
 
     @method_decorator(require_POST)
     def from_response_view(self, request, response_id):
-        """"Email it to the signers": the draft update about a response, made once."""
+        """ "Email it to the signers": the draft update about a response, made once."""
         responses = TargetResponse.objects.filter(delivery__petition__isnull=False)
         response = access.get_for_staff(
             request,

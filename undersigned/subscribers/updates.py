@@ -115,8 +115,7 @@ def response_text(response, petition, language: str) -> tuple[str, str]:
         ]
         if response.document:
             lines.append(
-                _("The answer itself (PDF): %(url)s")
-                % {"url": absolute(response.document.url)}
+                _("The answer itself (PDF): %(url)s") % {"url": absolute(response.document.url)}
             )
     return subject[:200], "\n\n".join(line for line in lines if line)
 
