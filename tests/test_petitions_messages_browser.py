@@ -33,7 +33,9 @@ def test_sign_with_a_message_without_javascript_and_see_it_after_approval(live_s
         assert "لن ننسى أحداً." not in page.content()  # not before staff approve it
 
         review_messages(
-            SupportMessage.objects.all(), SupportMessage.Status.APPROVED, member("mod", "campaigner")
+            SupportMessage.objects.all(),
+            SupportMessage.Status.APPROVED,
+            member("mod", "campaigner"),
         )
         page.goto(url)
         section = page.get_by_role("region", name="رسائل التضامن")

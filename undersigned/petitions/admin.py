@@ -244,12 +244,15 @@ class SupportMessageAdmin(AuditedViews, ScopedAdmin):
     messages of confirmed signatures are listed."""
 
     audit_name = "support_messages"
-    list_display = ["excerpt", "signed_by", "shown_where", "petition", "status", "created_at"]
+    list_display = ["excerpt", "signed_by", "status", "shown_where", "created_at", "petition"]
     list_filter = ["status", ("petition", ScopedPetitionFilter), "language"]
     fields = ["text", "signed_by", "shown_where", "language", "petition", "status",
               "created_at", "reviewed_at", "reviewed_by"]  # fmt: skip
     readonly_fields = fields
     actions = ["approve_selected", "reject_selected"]
+
+    class Media:
+        css = {"all": ["petitions/moderation.css"]}
 
     def get_queryset(self, request):
         # a signature waiting for its email confirmation may never count: its message waits
@@ -269,18 +272,21 @@ class SupportMessageAdmin(AuditedViews, ScopedAdmin):
 
     @admin.display(description=_("message"))
     def excerpt(self, message):
-        return format_html('<span dir="auto">{}</span>', message.text[:120])
+        text = message.text if len(message.text) <= 300 else message.text[:300] + "…"
+        return format_html('<div dir="auto">{}</div>', text)
 
     @admin.display(description=_("shown as"))
     def signed_by(self, message):
-        name = message.first_name or _("(no name kept)")
-        return f"{name}, {message.signature.country.name}"
+        country = message.signature.country.name
+        if not message.first_name:
+            return _("(no name kept), %(country)s") % {"country": country}
+        return _("%(name)s, %(country)s") % {"name": message.first_name, "country": country}
 
     @admin.display(description=_("where"))
     def shown_where(self, message):
         if message.signature.visibility == Visibility.PUBLIC:
-            return _("the public page, once approved")
-        return _("the hand-over only (the signer chose no public name)")
+            return _("public page and hand-over")
+        return _("hand-over only (no public name chosen)")
 
     @admin.action(description=_("Approve the selected messages"), permissions=["change"])
     def approve_selected(self, request, queryset):
