@@ -105,3 +105,18 @@ def test_load_demo_publishes_the_seeds_posts_linked_to_their_actions(data_dir, c
     letter_page = client.get("/en/letters/emergency-session-syria/").content.decode()
     assert "Latest news" in letter_page
     assert "223 organisations urge" in letter_page
+
+
+def test_the_demo_petition_shows_approved_messages_in_both_languages(data_dir, client):
+    from undersigned.petitions.models import SupportMessage
+
+    call_command("load_demo")
+    call_command("load_demo")  # made once
+    petition = Petition.objects.get(slug="truth-for-syrias-disappeared")
+    assert petition.messages_enabled
+    assert SupportMessage.objects.filter(petition=petition).count() == 6
+    page = client.get("/en/petitions/truth-for-syrias-disappeared/").content.decode()
+    assert 'name="message"' in page and "Messages of support" in page
+    assert "Every family deserves to know the truth." in page
+    assert "الحقيقة حق لكل عائلة." in page
+    assert "a message staff have not read yet" not in page

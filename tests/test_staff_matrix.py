@@ -598,3 +598,62 @@ def test_update_email_pages_and_subscriptions(client, world):
             assert response.status_code in ((302,) if wanted == 200 else (wanted,)), (persona, url)
     assert Update.objects.get(pk=a).status == Update.Status.SENDING  # sent once, by the first
     assert Update.objects.get(pk=updates["B"].pk).status == Update.Status.DRAFT
+
+
+# Messages of support: moderated by each organisation's own staff
+
+
+@pytest.fixture
+def messages_world(world):
+    from undersigned.petitions.models import SupportMessage
+
+    for code, side in [("A", world.a), ("B", world.b)]:
+        side.support_message = SupportMessage.objects.create(
+            signature=side.signature,
+            petition=side.closed_petition,
+            text=f"Message of {code}",
+            language="en",
+        )
+    return world
+
+
+def test_support_message_pages_lists_and_bulk_actions(client, messages_world):
+    from undersigned.petitions.models import SupportMessage
+
+    message = messages_world.a.support_message
+    page = f"/admin/petitions/supportmessage/{message.pk}/change/"
+    for persona in EVERYONE:
+        client_for(client, messages_world, persona)
+        wanted = expected_status(persona, ["petitions.view_supportmessage"])
+        assert client.get(page).status_code == wanted, (persona, page)
+        listing = client.get("/admin/petitions/supportmessage/")
+        if persona == "visitor":
+            assert listing.status_code == 302
+            continue
+        own = "campaigner_a" if persona == "campaigner_b" else persona
+        allowed = persona == "operator" or holds(own, "petitions.view_supportmessage")
+        assert listing.status_code == (200 if allowed else 403), persona
+        if allowed and persona != "operator":
+            other = "A" if persona == "campaigner_b" else "B"
+            assert f"Message of {other}" not in listing.content.decode(), persona
+            assert "Signer of" not in listing.content.decode()  # first name only
+    url = "/admin/petitions/supportmessage/"
+    for persona in EVERYONE:
+        if expected_status(persona, ["petitions.change_supportmessage"]) == 200:
+            continue
+        client_for(client, messages_world, persona)
+        response = post_action(client, url, "approve_selected", message)
+        wanted = expected_status(persona, ["petitions.change_supportmessage"])
+        assert response.status_code == wanted, (persona, response.status_code)
+        assert SupportMessage.objects.get(pk=message.pk).status == "pending", persona
+    client_for(client, messages_world, "campaigner_a")
+    both = [message.pk, messages_world.b.support_message.pk]
+    response = client.post(url, {"action": "approve_selected", "_selected_action": both})
+    assert response.status_code == 404
+    assert not SupportMessage.objects.filter(status="approved").exists()
+    assert post_action(client, url, "approve_selected", message).status_code == 302
+    assert SupportMessage.objects.get(pk=message.pk).status == "approved"
+    for bad in ["x", "1 OR 1=1", "١"]:
+        response = client.post(url, {"action": "reject_selected", "_selected_action": [bad]})
+        assert response.status_code == 404, bad
+    assert SupportMessage.objects.get(pk=message.pk).status == "approved"

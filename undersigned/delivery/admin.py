@@ -210,6 +210,7 @@ class ActionAdmin(ReadOnly, admin.ModelAdmin):
                 kind=form.cleaned_data["kind"],
                 language=form.cleaned_data["language"],
                 include_names=form.cleaned_data.get("include_names", False),
+                include_messages=form.cleaned_data.get("include_messages", False),
                 user=request.user,
             )
         except services.NotDeliverable:
@@ -425,14 +426,15 @@ class PackageAdmin(ReadOnly, ScopedAdmin):
 
     def download_view(self, request, object_id, which):
         package = access.get_package_for_staff(request, object_id)
-        name = {"csv": package.csv_file, "pdf": package.pdf_file}.get(which)
+        files = {"csv": package.csv_file, "pdf": package.pdf_file, "booklet": package.booklet_file}
+        name = files.get(which)
         if package.status != Package.Status.DONE or not name:
             raise Http404
         stored = package_file(package, name)
         if stored is None:
             raise Http404
         services.record_download(package, which, request.user)
-        content_type = "application/pdf" if which == "pdf" else "text/csv; charset=utf-8"
+        content_type = "text/csv; charset=utf-8" if which == "csv" else "application/pdf"
         return download_response(private_files(), stored, name, content_type)
 
     def delete_files_view(self, request, object_id):

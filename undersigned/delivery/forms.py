@@ -23,6 +23,12 @@ class PackageForm(forms.Form):
         ),
     )
 
+    include_messages = forms.BooleanField(
+        label=_("Add a booklet of the approved messages of support (PDF)"),
+        required=False,
+        help_text=_("Each message with the signer's first name and country only."),
+    )
+
     def __init__(self, *args, may_export_emails: bool, is_petition: bool, **kwargs):
         super().__init__(*args, **kwargs)
         if not may_export_emails:
@@ -31,6 +37,7 @@ class PackageForm(forms.Form):
             ]
         if not is_petition:
             del self.fields["include_names"]
+            del self.fields["include_messages"]
 
 
 class DeliveryForm(forms.Form):

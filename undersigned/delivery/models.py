@@ -164,6 +164,7 @@ class Package(ForOneAction):
     class Step(models.TextChoices):
         CSV = "csv", _("Writing the CSV")
         PDF = "pdf", _("Laying out the PDF")
+        BOOKLET = "booklet", _("Laying out the booklet of messages")
 
     petition = models.ForeignKey(
         Petition,
@@ -184,6 +185,9 @@ class Package(ForOneAction):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     include_names = models.BooleanField(_("list signers' names in the PDF"), default=False)
+    include_messages = models.BooleanField(
+        _("add a booklet of the approved messages of support"), default=False
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
@@ -196,6 +200,8 @@ class Package(ForOneAction):
     csv_bytes = models.BigIntegerField(default=0, editable=False)
     pdf_file = models.CharField(max_length=200, blank=True, editable=False)
     pdf_bytes = models.BigIntegerField(default=0, editable=False)
+    booklet_file = models.CharField(max_length=200, blank=True, editable=False)
+    booklet_bytes = models.BigIntegerField(default=0, editable=False)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

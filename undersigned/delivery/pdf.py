@@ -18,11 +18,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from undersigned.letters.models import Endorsement
-from undersigned.petitions.models import Signature, Visibility
+from undersigned.petitions.models import Signature, SupportMessage, Visibility
 
 from .exports import country_names, exported_signatures
 
 NAMES_CAP = 5000
+BOOKLET_CAP = 2000  # messages in the booklet; each is at most 500 characters
 NBSP = "\u00a0"
 
 
@@ -120,7 +121,42 @@ def package_html(package, csv_name: str = "") -> str:
         return render_to_string("delivery/package_pdf.html", context)
 
 
-def write_package_pdf(package, path: Path, csv_name: str = "") -> None:
+def booklet_html(package) -> str:
+    """The approved messages of support, oldest first, each with the signer's first name
+    (none for a signer counted only) and country: what the targets are handed."""
+    action = package.action
+    names = country_names(package.language)
+    approved = (
+        SupportMessage.objects.filter(petition=action.obj)
+        .for_hand_over()
+        .select_related("signature")
+        .order_by("created_at", "pk")
+    )
+    total = approved.count()
+    messages = [
+        {
+            "text": message.text,
+            "language": message.language,
+            "first_name": message.first_name,
+            "country": names.get(message.signature.country.code, ""),
+        }
+        for message in approved[:BOOKLET_CAP]
+    ]
+    context = {
+        "title": action.title(package.language),
+        "organiser": action.organiser(package.language),
+        "language": package.language,
+        "messages": messages,
+        "total": total,
+        "capped": total > BOOKLET_CAP,
+        "today": timezone.localdate(),
+    }
+    with translation.override(package.language):
+        context["bidi"] = translation.get_language_bidi()
+        return render_to_string("delivery/booklet_pdf.html", context)
+
+
+def write_pdf(html: str, path: Path) -> None:
     # Imported here: WeasyPrint is slow to import and logs every layout step at INFO.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
@@ -128,5 +164,13 @@ def write_package_pdf(package, path: Path, csv_name: str = "") -> None:
 
     no_fetching = URLFetcher(allowed_protocols=[])
     partial = path.with_name(path.name + ".part")
-    HTML(string=package_html(package, csv_name), url_fetcher=no_fetching).write_pdf(partial)
+    HTML(string=html, url_fetcher=no_fetching).write_pdf(partial)
     partial.replace(path)
+
+
+def write_package_pdf(package, path: Path, csv_name: str = "") -> None:
+    write_pdf(package_html(package, csv_name), path)
+
+
+def write_booklet_pdf(package, path: Path) -> None:
+    write_pdf(booklet_html(package), path)

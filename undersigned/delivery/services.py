@@ -111,7 +111,13 @@ def queue_updates(delivery: Delivery, user) -> bool:
 
 
 def request_package(
-    action: ActionRef, *, kind: str, language: str, include_names: bool, user
+    action: ActionRef,
+    *,
+    kind: str,
+    language: str,
+    include_names: bool,
+    user,
+    include_messages: bool = False,
 ) -> Package:
     if not action.is_deliverable:
         raise NotDeliverable
@@ -121,6 +127,9 @@ def request_package(
             kind=kind,
             language=language,
             include_names=include_names and action.is_petition,
+            include_messages=include_messages
+            and action.is_petition
+            and kind == Package.Kind.HANDOVER,
             requested_by=user,
         )
         record(
@@ -146,7 +155,7 @@ def delete_package_files(package: Package, user) -> bool:
     with transaction.atomic():
         deleted = Package.objects.filter(
             pk=package.pk, status__in=[Package.Status.DONE, Package.Status.FAILED]
-        ).update(status=Package.Status.DELETED, csv_file="", pdf_file="")
+        ).update(status=Package.Status.DELETED, csv_file="", pdf_file="", booklet_file="")
         if deleted:
             record(user, "package.deleted", package, kind=package.kind)
     if deleted:

@@ -104,7 +104,7 @@ def write_package_files(package, directory, reporter, use_copy: bool) -> None:
     from .exports import exported_signatures, write_signatures_csv
     from .files import keep
     from .models import Package
-    from .pdf import write_package_pdf
+    from .pdf import write_booklet_pdf, write_package_pdf
 
     action = package.action
     rows = Package.objects.filter(pk=package.pk)
@@ -132,6 +132,13 @@ def write_package_files(package, directory, reporter, use_copy: bool) -> None:
         pdf_path = directory / f"{action.slug}-{package.language}.pdf"
         write_package_pdf(package, pdf_path, csv_name=csv_path.name)
         rows.update(pdf_file=keep(package, pdf_path), pdf_bytes=pdf_path.stat().st_size)
+    if package.kind == Package.Kind.HANDOVER and package.include_messages:
+        rows.update(step=Package.Step.BOOKLET)
+        booklet_path = directory / f"{action.slug}-{package.language}-messages.pdf"
+        write_booklet_pdf(package, booklet_path)
+        rows.update(
+            booklet_file=keep(package, booklet_path), booklet_bytes=booklet_path.stat().st_size
+        )
 
 
 def update_recipients(delivery):

@@ -2,7 +2,9 @@
 
 - "action": below an action's text (the news app adds the action's latest posts, the
   subscribers app a "receive updates by email" form on letters);
-- "home": below the home page's list of actions (the sign-up form).
+- "home": below the home page's list of actions (the sign-up form);
+- "staff-response": beside a target's response on the staff's delivery overview (the
+  subscribers app's "Email it to the signers").
 
 Petition and letter pages and the home page render a slot with `{% extras "action" letter %}`
 without importing those apps. Each registered function takes the request and the object

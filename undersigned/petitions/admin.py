@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
@@ -14,7 +14,16 @@ from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, Scope
 
 from . import embed, retention, services
 from .admin_forms import TEXT_FIELDS, PetitionAdminForm, text_field, text_fieldsets
-from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature
+from .models import (
+    Demand,
+    KeyFact,
+    Petition,
+    PetitionText,
+    Photo,
+    Signature,
+    SupportMessage,
+    Visibility,
+)
 
 
 class OrderedInline(ScopedInline, admin.TabularInline):
@@ -64,7 +73,17 @@ class PetitionAdmin(ActionAdmin):
         *text_fieldsets(),
         (None, {"fields": ["organiser", "targets", "original_language"]}),
         (_("Publication"), {"fields": ["state", "preview", "opens_at", "closes_at", "goal"]}),
-        (_("Signing"), {"fields": ["double_opt_in", "default_visibility", "show_recent_signers"]}),
+        (
+            _("Signing"),
+            {
+                "fields": [
+                    "double_opt_in",
+                    "default_visibility",
+                    "show_recent_signers",
+                    "messages_enabled",
+                ]
+            },
+        ),
         (_("Signers' data"), {"fields": ["retention_days", "signer_data", "abuse_review"]}),
         (_("Embed on another site"), {"fields": ["embed_code"]}),
         (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
@@ -214,4 +233,75 @@ class SignatureAdmin(AuditedViews, ReadOnly, ScopedAdmin):
             .get_queryset(request)
             .select_related("petition")
             .prefetch_related("petition__texts")
+        )
+
+
+@admin.register(SupportMessage)
+class SupportMessageAdmin(AuditedViews, ScopedAdmin):
+    """The moderation of messages of support: read, then approve or reject in bulk. Staff
+    see what the public page would show (first name, country), never the full name or the
+    email; nobody adds, edits or deletes a message here (erasure is the signer's). Only
+    messages of confirmed signatures are listed."""
+
+    audit_name = "support_messages"
+    list_display = ["excerpt", "signed_by", "status", "shown_where", "created_at", "petition"]
+    list_filter = ["status", ("petition", ScopedPetitionFilter), "language"]
+    fields = ["text", "signed_by", "shown_where", "language", "petition", "status",
+              "created_at", "reviewed_at", "reviewed_by"]  # fmt: skip
+    readonly_fields = fields
+    actions = ["approve_selected", "reject_selected"]
+
+    class Media:
+        css = {"all": ["petitions/moderation.css"]}
+
+    def get_queryset(self, request):
+        # a signature waiting for its email confirmation may never count: its message waits
+        return (
+            super()
+            .get_queryset(request)
+            .filter(signature__status=Signature.Status.CONFIRMED)
+            .select_related("signature", "petition", "reviewed_by")
+            .prefetch_related("petition__texts")
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("message"))
+    def excerpt(self, message):
+        text = message.text if len(message.text) <= 300 else message.text[:300] + "…"
+        return format_html('<div dir="auto">{}</div>', text)
+
+    @admin.display(description=_("shown as"))
+    def signed_by(self, message):
+        country = message.signature.country.name
+        if not message.first_name:
+            return _("(no name kept), %(country)s") % {"country": country}
+        return _("%(name)s, %(country)s") % {"name": message.first_name, "country": country}
+
+    @admin.display(description=_("where"))
+    def shown_where(self, message):
+        if message.signature.visibility == Visibility.PUBLIC:
+            return _("public page and hand-over")
+        return _("hand-over only (no public name chosen)")
+
+    @admin.action(description=_("Approve the selected messages"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        done = services.review_messages(queryset, SupportMessage.Status.APPROVED, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)s message approved.", "%(count)s messages approved.", done)
+            % {"count": done},
+        )
+
+    @admin.action(description=_("Reject the selected messages"), permissions=["change"])
+    def reject_selected(self, request, queryset):
+        done = services.review_messages(queryset, SupportMessage.Status.REJECTED, request.user)
+        self.message_user(
+            request,
+            ngettext("%(count)s message rejected.", "%(count)s messages rejected.", done)
+            % {"count": done},
         )

@@ -12,7 +12,17 @@ from undersigned.organisations.models import Organisation, Target
 from undersigned.protection.crypto import email_digest
 
 from . import tallies
-from .models import Demand, KeyFact, Petition, PetitionText, Photo, Signature, State
+from .models import (
+    Demand,
+    KeyFact,
+    Petition,
+    PetitionText,
+    Photo,
+    Signature,
+    State,
+    SupportMessage,
+    Visibility,
+)
 
 JUSTICE = {
     "slug": "justice-for-syria",
@@ -77,6 +87,7 @@ DISAPPEARED = {
     "opens_days_ago": 40,
     "closes_days_ago": None,
     "signatures": 12_417,
+    "messages_enabled": True,
     "texts": {
         "en": {
             "title": "Truth and justice for Syria's disappeared",
@@ -290,6 +301,36 @@ def load() -> list[str]:
     return [load_petition(spec) for spec in (JUSTICE, DISAPPEARED)]
 
 
+# Messages of support on the open petition, in our own words: (language, text, approved)
+MESSAGES = [
+    ("en", "My uncle has been missing since 2013. Every family deserves to know the truth.", True),
+    ("ar", "أخي مفقود منذ سنوات، وما زلنا ننتظر أي خبر عنه. الحقيقة حق لكل عائلة.", True),
+    ("en", "Standing with the families from Berlin. Their courage keeps this cause alive.", True),
+    ("ar", "لن نتوقف عن السؤال حتى يعود كل المفقودين أو نعرف مصيرهم.", True),
+    ("en", "The mechanism must hear the families first. Thank you for organising this.", True),
+    ("en", "Waiting for review: a message staff have not read yet.", False),
+]
+
+
+def load_messages(petition: Petition) -> None:
+    """A few messages of public signers, most approved (idempotent: made once)."""
+    if petition.messages.exists():
+        return
+    public = petition.signatures.filter(visibility=Visibility.PUBLIC).exclude(name="")
+    now = timezone.now()
+    for age, (language, text, approved) in enumerate(MESSAGES):
+        signature = public.filter(language=language, message__isnull=True).order_by("-pk").first()
+        SupportMessage.objects.create(
+            signature=signature,
+            petition=petition,
+            text=text,
+            language=language,
+            status=SupportMessage.Status.APPROVED if approved else SupportMessage.Status.PENDING,
+            created_at=now - timedelta(hours=5 * age + 1),
+            reviewed_at=now if approved else None,
+        )
+
+
 def load_petition(spec: dict) -> str:
     now = timezone.now()
     petition, _ = Petition.objects.update_or_create(
@@ -303,6 +344,7 @@ def load_petition(spec: dict) -> str:
             "closes_at": now - timedelta(days=spec["closes_days_ago"])
             if spec["closes_days_ago"]
             else None,
+            "messages_enabled": spec.get("messages_enabled", False),
         },
     )
     petition.targets.set(Target.objects.filter(slug__in=spec["targets"]))
@@ -338,6 +380,8 @@ def load_petition(spec: dict) -> str:
         add_demo_signatures(
             petition, spec["signatures"], now - timedelta(days=spec["opens_days_ago"])
         )
+    if spec.get("messages_enabled"):
+        load_messages(petition)
     return f"petition {spec['slug']} ({petition.signature_count()} signatures)"
 
 

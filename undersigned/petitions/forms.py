@@ -9,7 +9,7 @@ from undersigned.protection.disposable import is_disposable
 from undersigned.protection.forms import BotTrapsMixin
 from undersigned.protection.forms import start_token as protection_start_token
 
-from .models import Visibility
+from .models import MESSAGE_MAX_LENGTH, Visibility
 
 # Zero-width joiner and non-joiner are part of how Arabic and Persian names are written.
 ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
@@ -37,6 +37,30 @@ def clean_signer_name(raw: str) -> str:
     if not any(char.isalpha() for char in name):
         raise forms.ValidationError(_("Please enter your name in letters."))
     return name
+
+
+LINE_BREAKS = re.compile(r"\n{3,}")
+
+
+def clean_message(raw: str) -> str:
+    """Plain text: lines trimmed, at most one empty line in a row, no invisible controls
+    (line breaks aside). Shown escaped, so markup is only ever text."""
+    lines = [" ".join(line.split()) for line in raw.replace("\r\n", "\n").split("\n")]
+    text = LINE_BREAKS.sub("\n\n", "\n".join(lines)).strip()
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise forms.ValidationError(
+            _("Please keep your message to %(limit)d characters (it has %(count)d).")
+            % {"limit": MESSAGE_MAX_LENGTH, "count": len(text)}
+        )
+    if "\ufffd" in text:  # what bytes that are not UTF-8 become
+        raise forms.ValidationError(
+            _("Part of your message could not be read: please type it again.")
+        )
+    if has_invisible_controls(text.replace("\n", "")):
+        raise forms.ValidationError(
+            _("Please remove invisible control characters from your message.")
+        )
+    return text
 
 
 def country_choices() -> list:
@@ -123,6 +147,19 @@ class SignatureForm(BotTrapsMixin, VisibilityChoice, forms.Form):
         label=_("Country"), widget=forms.Select(attrs={"autocomplete": "country"})
     )
     visibility = VisibilityField(label=_("Who may see your name"))
+    # drawn (and read) only where the petition takes messages of support
+    message = forms.CharField(
+        label=_("Your message of support (optional)"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={
+                "rows": 3,
+                "dir": "auto",
+                "maxlength": MESSAGE_MAX_LENGTH,
+                "aria-describedby": "id_message_help",
+            }
+        ),
+    )
     opt_in = forms.BooleanField(required=False)  # labelled per petition: see opt_in_label
     # The hidden `source` and the bot traps (`website`, `started`) are written into the
     # template and read from the data: no form fields to build on every signature.
@@ -132,17 +169,26 @@ class SignatureForm(BotTrapsMixin, VisibilityChoice, forms.Form):
         *args,
         opt_in_label: str = "",
         default_visibility: str = Visibility.TARGET,
+        takes_messages: bool = False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.opt_in_label = opt_in_label
         self.default_visibility = default_visibility
+        self.takes_messages = takes_messages
+
+    message_limit = MESSAGE_MAX_LENGTH
 
     def clean_visibility(self) -> str:
         return self.cleaned_data["visibility"] or self.default_visibility
 
     def clean_name(self) -> str:
         return clean_signer_name(self.cleaned_data["name"])
+
+    def clean_message(self) -> str:
+        if not self.takes_messages:  # the petition takes none: a posted one is ignored
+            return ""
+        return clean_message(self.cleaned_data["message"])
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip()

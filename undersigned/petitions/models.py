@@ -16,7 +16,7 @@ from django_countries.fields import CountryField
 from undersigned.actions.models import Action, State
 from undersigned.emails.addresses import email_domain_label
 from undersigned.organisations.models import Target
-from undersigned.protection.crypto import EncryptedEmailField
+from undersigned.protection.crypto import EncryptedEmailField, EncryptedTextField
 from undersigned.workers import events
 
 from .goals import next_goal
@@ -89,6 +89,14 @@ class Petition(Action):
         _("show the latest signers"),
         default=False,
         help_text=_("First name, initial and country only, of signers who chose to be public."),
+    )
+    messages_enabled = models.BooleanField(
+        _("let signers add a message of support"),
+        default=False,
+        help_text=_(
+            "A short message on the signing form. Staff approve each one before it is shown, "
+            "with the first name and country only, and only for signers who chose a public name."
+        ),
     )
     retention_days = models.PositiveIntegerField(
         _("keep signer data for (days after closing)"),
@@ -400,10 +408,12 @@ class SignatureQuerySet(models.QuerySet):
 
     def erase(self) -> int:
         """Erase the personal data of these signatures in one UPDATE (see Signature.erase);
-        already erased rows are left alone, so two workers erasing at once do it once."""
+        already erased rows are left alone, so two workers erasing at once do it once.
+        Their messages of support are deleted (a page showing one is dropped from the cache)."""
         from .tallies import days_changed
 
         days_changed(self.held())  # the hour and the source of each change
+        SupportMessage.objects.filter(signature__in=self.held()).delete_and_forget()
         return self.held().update(
             name="",
             email="",
@@ -591,6 +601,100 @@ class Signature(models.Model):
             .update(duplicate_notice_at=now)
         )
         return bool(claimed)
+
+
+MESSAGE_MAX_LENGTH = 500
+MESSAGES_SHOWN = 10
+
+
+class SupportMessageQuerySet(models.QuerySet):
+    def shown_publicly(self):
+        """Approved messages of confirmed signers who chose a public name and still hold
+        their data: the only ones a public page may show."""
+        return self.filter(
+            status=SupportMessage.Status.APPROVED,
+            signature__status=Signature.Status.CONFIRMED,
+            signature__visibility=Visibility.PUBLIC,
+            signature__erased_at__isnull=True,
+        )
+
+    def for_hand_over(self):
+        """Approved messages of confirmed signers: the booklet for the targets."""
+        return self.filter(
+            status=SupportMessage.Status.APPROVED,
+            signature__status=Signature.Status.CONFIRMED,
+            signature__erased_at__isnull=True,
+        )
+
+    def delete_and_forget(self) -> int:
+        """Delete these messages and drop the cached pages that showed an approved one."""
+        slugs = set(
+            self.filter(status=SupportMessage.Status.APPROVED).values_list(
+                "petition__slug", flat=True
+            )
+        )
+        deleted, _rows = self.delete()
+        for slug in slugs:
+            Petition(slug=slug).forget_cached_pages()
+        return deleted
+
+
+class SupportMessage(models.Model):
+    """A signer's short message of support, written on the signing form when the petition
+    lets signers add one. Kept apart from the signature, so that signing without a message
+    stays one INSERT; encrypted at rest; public only once staff approve it (see
+    docs/petitions.md, "Messages of support")."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    signature = models.OneToOneField(
+        Signature, on_delete=models.CASCADE, related_name="message", verbose_name=_("signature")
+    )
+    # the signature's petition, kept here so that the page's query and staff scoping read
+    # one small table
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="messages", verbose_name=_("petition")
+    )
+    text = EncryptedTextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+
+    objects = SupportMessageQuerySet.as_manager()
+
+    organisation_path = "petition__organiser"
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["petition", "status", "created_at"], name="support_message_list")
+        ]
+        verbose_name = _("message of support")
+        verbose_name_plural = _("messages of support")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def first_name(self) -> str:
+        """All a page or the booklet names: the first word of the name (none when the
+        signer is counted only and no name was kept)."""
+        parts = self.signature.name.split()
+        return parts[0] if parts else ""
 
 
 class ShareClick(models.Model):

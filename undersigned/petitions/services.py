@@ -9,7 +9,7 @@ from undersigned.workers import events
 
 from . import tasks
 from .consent import OPT_IN_VERSION, opt_in_text
-from .models import Petition, Signature, Visibility
+from .models import Petition, Signature, SupportMessage, Visibility
 
 
 class PetitionClosed(Exception):
@@ -28,13 +28,15 @@ def sign_petition(
     ip_hash: str = "",
     needs_confirmation: bool = False,
     visibility: str = Visibility.TARGET,
+    message: str = "",
 ) -> None:
     """Record a signature, or notice a repeat. Either way the caller answers the same.
 
     The signature's row is also its email's outbox (`email_due`, see outbox.py), so a
     signature waiting for confirmation is a single INSERT: saved whole or not at all, with
     no transaction to open. A signature counted at once adds its count in the same
-    transaction.
+    transaction. A message of support (only where the petition takes them) is a second row,
+    written in the same transaction as the signature; a repeat adds no message.
     """
     if not petition.is_open:
         raise PetitionClosed
@@ -59,11 +61,14 @@ def sign_petition(
         created_at=now,
         email_due=True,
     )
+    message = message if petition.messages_enabled else ""
     try:
-        if confirmed:
+        if confirmed or message:
             with transaction.atomic():
                 inserted = Signature.objects.insert(signature)
-                if inserted:
+                if inserted and message:
+                    add_message(signature, message)
+                if inserted and confirmed:
                     petition.add_to_count()
                     events.emit(
                         "signature.confirmed",
@@ -89,6 +94,21 @@ def sign_petition(
             raise PetitionClosed
 
 
+def add_message(signature: Signature, text: str) -> SupportMessage:
+    """The message of a signature just inserted (the INSERT reads back no key: find it by
+    its petition and email digest, the unique pair)."""
+    signature_id = Signature.objects.values_list("pk", flat=True).get(
+        petition_id=signature.petition_id, email_digest=signature.email_digest
+    )
+    return SupportMessage.objects.create(
+        signature_id=signature_id,
+        petition_id=signature.petition_id,
+        text=text,
+        language=signature.language,
+        created_at=signature.created_at,
+    )
+
+
 def notice_repeat(petition: Petition, address: str) -> bool:
     """If the address has signed before, tell its owner (at most daily), never the visitor."""
     signature = Signature.objects.filter(
@@ -109,3 +129,20 @@ def recount(petition: Petition, user) -> int:
         total = petition.recount()
         record(user, "petition.recounted", petition, shown=shown, counted=total)
     return total
+
+
+def review_messages(messages, status: str, user) -> int:
+    """Approve or reject messages of support, each on the record; the pages that show them
+    are dropped from the cache. Returns how many changed."""
+    changed = 0
+    slugs = set()
+    with transaction.atomic():
+        for message in messages.select_related("petition").exclude(status=status):
+            updated = SupportMessage.objects.filter(pk=message.pk).exclude(status=status)
+            if updated.update(status=status, reviewed_at=timezone.now(), reviewed_by=user):
+                record(user, f"support_message.{status}", message, petition=message.petition.slug)
+                slugs.add(message.petition.slug)
+                changed += 1
+    for slug in slugs:
+        Petition(slug=slug).forget_cached_pages()
+    return changed

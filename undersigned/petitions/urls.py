@@ -7,6 +7,7 @@ app_name = "petitions"
 urlpatterns = [
     path("<slug:slug>/", views.detail, name="detail"),
     path("<slug:slug>/thanks/", views.thanks, name="thanks"),
+    path("<slug:slug>/messages/", views.messages, name="messages"),
     path("<slug:slug>/thanks/resend/", views.resend, name="resend"),
     path("<slug:slug>/share/<str:channel>/", views.share, name="share"),
     path("<slug:slug>/embed/", embed.embed, name="embed"),

@@ -2,6 +2,7 @@ import functools
 import logging
 import math
 
+from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import F
 from django.http import Http404, HttpResponseRedirect
@@ -22,7 +23,7 @@ from undersigned.staff import access
 from . import pagecache, sharing, tasks
 from .consent import opt_in_text
 from .forms import ResendForm, SignatureForm, sanitise_source
-from .models import Petition, ShareClick, Signature
+from .models import MESSAGES_SHOWN, Petition, ShareClick, Signature, SupportMessage
 from .services import PetitionClosed, sign_petition
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,9 @@ def thanks_path(language: str, slug: str) -> str:
 def sign_refused(request, form, slug, status, wait=600, challenge=False):
     """503 (database trouble) or 429 (rate limit): say so, keep what was typed. Past the
     burst (`wait` seconds left) the page offers the puzzle that lets one more through."""
-    form = form or SignatureForm(request.POST, opt_in_label="")
+    form = form or SignatureForm(
+        request.POST, opt_in_label="", takes_messages=bool(request.POST.get("message"))
+    )
     context = {
         "form": form,
         "slug": slug,
@@ -126,7 +129,10 @@ def signature_form(petition: Petition, **kwargs) -> SignatureForm:
     # lazy: the label is only worded when the form is shown, never when a signature is valid
     label = lazy_opt_in_text(petition.organiser, get_language())
     return SignatureForm(
-        opt_in_label=label, default_visibility=petition.default_visibility, **kwargs
+        opt_in_label=label,
+        default_visibility=petition.default_visibility,
+        takes_messages=petition.messages_enabled,
+        **kwargs,
     )
 
 
@@ -168,6 +174,8 @@ def render_petition(request, petition, form, status=200, refused=False, extra=No
         "organiser": petition.organiser.name_in(language),
         "other_actions": [] if petition.is_open else other_open_actions(petition, language),
         "recent_signers": recent_signers(petition),
+        "support_messages": list(public_messages(petition)[: MESSAGES_SHOWN + 1]),
+        "messages_shown": MESSAGES_SHOWN,
         "share_url": sharing.shared_url(petition.get_absolute_url(), "link"),
         **(extra or {}),
     }
@@ -197,6 +205,35 @@ def recent_signers(petition: Petition) -> list[Signature]:
         .only("name", "country")
         .order_by("-confirmed_at")[:RECENT_SIGNERS]
     )
+
+
+def public_messages(petition: Petition):
+    """The approved messages a public page may show, latest first (with the name and
+    country they are shown with: one query)."""
+    if not petition.messages_enabled:
+        return SupportMessage.objects.none()
+    return (
+        SupportMessage.objects.filter(petition=petition)
+        .shown_publicly()
+        .select_related("signature")
+        .only("text", "language", "created_at", "signature__name", "signature__country")
+        .order_by("-created_at", "-id")
+    )
+
+
+@require_GET
+def messages(request, slug):
+    """Every approved message, a page at a time (plain links: no JavaScript)."""
+    petition = get_public_petition(request, slug)
+    if not petition.messages_enabled:
+        raise Http404
+    page = Paginator(public_messages(petition), MESSAGES_SHOWN).get_page(request.GET.get("page"))
+    context = {
+        "petition": petition,
+        "text": petition.text_in(get_language()),
+        "page": page,
+    }
+    return render(request, "petitions/messages.html", context)
 
 
 @require_GET

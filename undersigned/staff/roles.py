@@ -47,6 +47,7 @@ _CAMPAIGNER = [
     *crud("petitions.demand", "add", "change", "delete"),
     *crud("petitions.keyfact", "add", "change", "delete"),
     *crud("petitions.photo", "add", "change", "delete"),
+    *crud("petitions.supportmessage", "view", "change"),
     *crud("letters.letter", "add", "change"),
     *crud("letters.network", "add", "change", "delete"),
     *crud("letters.presscontact", "add", "change", "delete"),

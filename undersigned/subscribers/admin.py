@@ -8,6 +8,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from undersigned.delivery.models import TargetResponse
 from undersigned.emails.sending import templated_email
 from undersigned.staff import access
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
@@ -83,6 +84,11 @@ class UpdateAdmin(ScopedAdmin):
             ),
             path("<path:object_id>/test/", view(self.test_view), name="subscribers_update_test"),
             path("<path:object_id>/send/", view(self.send_view), name="subscribers_update_send"),
+            path(
+                "from-response/<int:response_id>/",
+                view(self.from_response_view),
+                name="subscribers_update_from_response",
+            ),
             *super().get_urls(),
         ]
 
@@ -134,6 +140,25 @@ class UpdateAdmin(ScopedAdmin):
             messages.success(
                 request,
                 _("A test is on its way to %(email)s.") % {"email": request.user.email},
+            )
+        return redirect("admin:subscribers_update_change", update.pk)
+
+    @method_decorator(require_POST)
+    def from_response_view(self, request, response_id):
+        """ "Email it to the signers": the draft update about a response, made once."""
+        responses = TargetResponse.objects.filter(delivery__petition__isnull=False)
+        response = access.get_for_staff(
+            request,
+            responses.select_related("delivery__petition"),
+            response_id,
+            "delivery.view_targetresponse",
+            "subscribers.add_update",
+        )
+        update, made = updates.update_for_response(response, request.user)
+        if made:
+            messages.success(
+                request,
+                _("The update is written from the response: check it, send a test, then send it."),
             )
         return redirect("admin:subscribers_update_change", update.pk)
 

@@ -10,8 +10,9 @@ class SubscribersConfig(AppConfig):
         from undersigned.pages import confirmations, extras
 
         from .confirmations import SubscriptionConfirmation
-        from .fragments import home_sign_up, letter_sign_up
+        from .fragments import home_sign_up, letter_sign_up, response_emailing
 
         confirmations.register("subscription", SubscriptionConfirmation())
         extras.register("action", letter_sign_up)
         extras.register("home", home_sign_up)
+        extras.register("staff-response", response_emailing)

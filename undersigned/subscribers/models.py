@@ -95,6 +95,16 @@ class Update(models.Model):
         verbose_name=_("petition"),
         help_text=_("Only for the signers of one petition."),
     )
+    response = models.ForeignKey(
+        "delivery.TargetResponse",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("target's response"),
+        help_text=_("The response this update tells the signers about."),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, editable=False
     )

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from undersigned.audit.models import record
 from undersigned.delivery import tokens as signer_tokens
@@ -19,7 +20,7 @@ from undersigned.emails.sending import Email
 from undersigned.pages.markdown import render_markdown
 from undersigned.petitions.models import Signature
 
-from .models import Recipient, Subscription, Update
+from .models import Recipient, Subscription, Update, UpdateText
 from .tokens import list_headers, unsubscribe_url
 
 TEMPLATE = "subscribers/email/update"
@@ -66,6 +67,61 @@ def start_sending(update: Update, user) -> None:
             raise NotADraft
         record(user, "update.queued", update, recipients=recipient_count(update))
         prepare_update.enqueue(update.pk)
+
+
+def update_for_response(response, user) -> tuple[Update, bool]:
+    """The update that tells a petition's opted-in signers what its target answered: a
+    draft written from the response in each language (staff preview, test and send it as
+    any update), or the one already made for it, so that signers hear of it once. True when
+    this call made it."""
+    petition = response.delivery.petition
+    with transaction.atomic():
+        existing = Update.objects.select_for_update().filter(response=response).first()
+        if existing is not None:
+            return existing, False
+        update = Update.objects.create(
+            organisation_id=petition.organiser_id,
+            audience=Update.Audience.SIGNERS,
+            petition=petition,
+            response=response,
+            created_by=user,
+        )
+        for language, _name in settings.LANGUAGES:
+            subject, body = response_text(response, petition, language)
+            UpdateText.objects.create(update=update, language=language, subject=subject, body=body)
+        record(user, "update.drafted", update, response=response.pk, petition=petition.slug)
+    return update, True
+
+
+def response_text(response, petition, language: str) -> tuple[str, str]:
+    """The subject and the Markdown of the update about a response, in `language`."""
+    with translation.override(language):
+        title = petition.title_in(language)
+        subject = _("%(responder)s answered our petition “%(title)s”") % {
+            "responder": response.responder,
+            "title": title,
+        }
+        summary = response.summary_in(language)
+        lines = [
+            _("On %(date)s, %(responder)s answered the petition you signed, “%(title)s”.")
+            % {
+                "date": formats.date_format(response.responded_on),
+                "responder": response.responder,
+                "title": title,
+            },
+            summary.summary if summary else "",
+            _("Read the response on the petition's page: %(url)s")
+            % {"url": settings.SITE_URL + petition.public_url(language) + "#response"},
+        ]
+        if response.document:
+            lines.append(
+                _("The answer itself (PDF): %(url)s") % {"url": absolute(response.document.url)}
+            )
+    return subject[:200], "\n\n".join(line for line in lines if line)
+
+
+def absolute(url: str) -> str:
+    return url if url.startswith(("https://", "http://")) else settings.SITE_URL + url
 
 
 def send_test(update: Update, user, language: str) -> None:
