@@ -25,6 +25,7 @@ from undersigned.petitions.models import Petition, Signature, Visibility
 from undersigned.petitions.services import PetitionClosed, sign_petition
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.crypto import email_digest
+from undersigned.staff import access
 
 from . import cursors
 from .caching import private_json
@@ -150,16 +151,18 @@ class EndorsementPage(Strict):
 
 
 def signature_feed(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bool):
-    """Confirmed signatures and the tombstones of erased ones, by when they last changed."""
-    petitions = Petition.objects.filter(organiser=api_key.organisation_id)
+    """Confirmed signatures and the tombstones of erased ones, by when they last changed:
+    of the organisation's own petitions, and of those it co-hosts, the signers who opted
+    in to it (staff.access decides which rows a key reads)."""
+    organisation = api_key.organisation_id
+    rows = access.for_organisation(Signature.objects.all(), organisation)
     if feed.petition:
-        petitions = petitions.filter(slug=feed.petition)
+        rows = rows.filter(petition__slug=feed.petition)
     live = Q(status=Signature.Status.CONFIRMED, erased_at__isnull=True)
-    if subscribers:
-        live &= Q(opt_in=True)
+    if subscribers:  # the organiser's opt-ins; a co-host reads only its own anyway
+        live &= Q(opt_in=True) | Q(cohost=organisation)
     rows = (
-        Signature.objects.filter(petition__in=petitions)
-        .filter(live | Q(erased_at__isnull=False))
+        rows.filter(live | Q(erased_at__isnull=False))
         .annotate(changed_at=Coalesce("erased_at", "confirmed_at"))
         .select_related("petition")
         .order_by("changed_at", "pk")
@@ -175,14 +178,14 @@ def signature_feed(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: boo
     chosen = chosen[: feed.limit]
     last = chosen[-1] if chosen else None
     return {
-        "items": [signature_item(row) for row in chosen],
+        "items": [signature_item(row, organisation) for row in chosen],
         "next_cursor": cursors.make(f"{kind}:{api_key.pk}", last.changed_at.isoformat(), last.pk)
         if more
         else None,
     }
 
 
-def signature_item(row: Signature) -> dict:
+def signature_item(row: Signature, organisation: int) -> dict:
     erased = row.erased_at is not None
     item = {
         "id": row.pk,
@@ -193,7 +196,7 @@ def signature_item(row: Signature) -> dict:
         **dict.fromkeys(PERSONAL_FIELDS),
     }
     if not erased:
-        item.update(person_fields(row))
+        item.update(person_fields(row, as_cohost=row.petition.organiser_id != organisation))
     return item
 
 
@@ -211,19 +214,30 @@ PERSONAL_FIELDS = (
 )
 
 
-def person_fields(row: Signature) -> dict:
+def person_fields(row: Signature, as_cohost: bool = False) -> dict:
     """What a key sees of one signer: a signer who chose to be counted only is sent to no
-    partner, so their name and email are withheld (the fields are nullable for that)."""
+    partner, so their name and email are withheld (the fields are nullable for that). A
+    co-host's key sees the consent given to the co-host, not the organiser's."""
     counted_only = row.visibility == Visibility.COUNT
+    if as_cohost:
+        consent = {
+            "opt_in": True,
+            "consent_text": row.cohost_consent_text,
+            "consent_version": row.cohost_consent_version,
+        }
+    else:
+        consent = {
+            "opt_in": row.opt_in,
+            "consent_text": row.consent_text if row.opt_in else None,
+            "consent_version": row.consent_version if row.opt_in else None,
+        }
     return {
         "name": None if counted_only else row.name,
         "email": None if counted_only else row.email,
         "country": str(row.country),
         "language": row.language,
         "source": row.source,
-        "opt_in": row.opt_in,
-        "consent_text": row.consent_text if row.opt_in else None,
-        "consent_version": row.consent_version if row.opt_in else None,
+        **consent,
         "signed_at": row.created_at,
         "confirmed_at": row.confirmed_at,
     }
