@@ -223,9 +223,16 @@ def cohost_counts(cohost: CoHost) -> str:
 
 
 @admin.register(CoHost)
-class CoHostAdmin(ReadOnly, ScopedAdmin):
-    """Counts by co-host. The organiser's staff see every co-host of their petitions; a
-    co-host's staff see their own co-hostings (rows shared with them, staff.access)."""
+class CoHostAdmin(ScopedAdmin):
+    """Counts by co-host. The organiser's staff see every co-host of their petitions (and
+    add or change them on the petition's page); a co-host's staff see their own co-hostings,
+    read only (rows shared with them, staff.access)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     list_display = ["organisation", "petition", "code", "through_link", "opted_in", "link"]
     list_select_related = ["organisation", "petition"]
