@@ -172,9 +172,13 @@ def test_staff_add_a_cohost_on_the_petitions_page_and_it_is_audited(client, camp
     entry = AuditEntry.objects.get(action="cohost.added")
     assert entry.organisation_id == petition.organiser_id and entry.detail["code"] == "partner-aid"
     page = client.get(url).content.decode()
+    assert 'name="cohosts-0-organisation" value="partner-aid"' in page  # its slug, not its id
     assert "?source=partner-aid" in page and "embed/?source=partner-aid" in page
     assert "0 confirmed signatures through this link" in page
 
+    unchanged = client.post(url, petition_form(petition, [("partner-aid", "partner-aid")], 1))
+    assert unchanged.status_code == 302 and CoHost.objects.count() == 1
+    assert not AuditEntry.objects.filter(action="cohost.changed").exists()
     response = client.post(url, petition_form(petition, [("partner-aid", "partner-aid")], 1, {0}))
     assert response.status_code == 302
     assert not CoHost.objects.exists()

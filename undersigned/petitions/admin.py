@@ -72,6 +72,11 @@ class CoHostForm(forms.ModelForm):
         model = CoHost
         fields = ["organisation", "code"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.organisation_id:  # shown as its slug, as typed, not its id
+            self.initial["organisation"] = self.instance.organisation.slug
+
 
 class CoHostInline(ScopedInline, admin.TabularInline):
     """Partner organisations promoting the petition, each with its own link; added and
