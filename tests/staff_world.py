@@ -13,12 +13,12 @@ from undersigned.delivery import services as delivery_services
 from undersigned.delivery.actions import ActionRef
 from undersigned.delivery.models import Package
 from undersigned.letters.models import Endorsement, Letter
-from undersigned.petitions.models import Petition, Signature, State
+from undersigned.petitions.models import CoHost, Petition, Signature, State
 from undersigned.staff.models import Membership
 from undersigned.supporters.models import InvalidationBatch
 
 from .delivery_fixtures import add_signatures
-from .factories import make_petition
+from .factories import make_organiser, make_petition
 from .letters_fixtures import add_signatory
 from .personas import Personas
 
@@ -39,6 +39,7 @@ class Holdings:
     api_key: ApiKey
     webhook: WebhookEndpoint
     delivery: WebhookDelivery
+    cohost: CoHost | None = None
     packages: dict = field(default_factory=dict)
 
     @property
@@ -96,6 +97,8 @@ def holdings(code: str, organisation, membership) -> Holdings:
     delivery = WebhookDelivery.objects.create(
         endpoint=webhook, message_id=f"msg_{slug}", event="signature.confirmed", queued=True
     )
+    partner = make_organiser(f"partner-of-{slug}", f"Partner of {code}", f"شريك {code}")
+    cohost = CoHost.objects.create(petition=opened, organisation=partner, code="partner")
     return Holdings(
         code,
         closed,
@@ -109,6 +112,7 @@ def holdings(code: str, organisation, membership) -> Holdings:
         api_key,
         webhook,
         delivery,
+        cohost,
     )
 
 

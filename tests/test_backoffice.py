@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 EMPTY_INLINES = {
     f"{prefix}-{suffix}": "0"
-    for prefix in ["demands", "key_facts", "photos"]
+    for prefix in ["demands", "key_facts", "photos", "cohosts"]
     for suffix in ["TOTAL_FORMS", "INITIAL_FORMS"]
 }
 

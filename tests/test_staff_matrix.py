@@ -66,6 +66,7 @@ OBJECT_PAGES = [
     ("/admin/api/apikey/{k}/change/", ["api.view_apikey"]),
     ("/admin/api/webhookendpoint/{w}/change/", ["api.view_webhookendpoint"]),
     ("/admin/api/webhookdelivery/{d}/change/", ["api.view_webhookdelivery"]),
+    ("/admin/petitions/cohost/{c}/change/", ["petitions.view_cohost"]),
 ]
 PACKAGE_PAGES = [
     ("/admin/delivery/package/{handover}/change/", ["delivery.view_package"]),
@@ -91,6 +92,7 @@ LISTS = [
     ("/admin/api/apikey/", ["api.view_apikey"]),
     ("/admin/api/webhookendpoint/", ["api.view_webhookendpoint"]),
     ("/admin/api/webhookdelivery/", ["api.view_webhookdelivery"]),
+    ("/admin/petitions/cohost/", ["petitions.view_cohost"]),
 ]
 OPERATORS_ONLY = [
     "/admin/auth/user/",
@@ -114,6 +116,7 @@ def object_urls(world, pages):
         "k": a.api_key.pk,
         "w": a.webhook.pk,
         "d": a.delivery.pk,
+        "c": a.cohost.pk,
         **{kind: package.pk for kind, package in a.packages.items()},
     }
     return [(template.format(**ids), permissions) for template, permissions in pages]
@@ -657,3 +660,116 @@ def test_support_message_pages_lists_and_bulk_actions(client, messages_world):
         response = client.post(url, {"action": "reject_selected", "_selected_action": [bad]})
         assert response.status_code == 404, bad
     assert SupportMessage.objects.get(pk=message.pk).status == "approved"
+
+
+# Co-hosts: organisation B co-hosts A's open petition
+
+
+@pytest.fixture
+def cohosted_by_b(world):
+    """B co-hosts A's open petition; one signer opted in to B, one did not, one (opted in
+    to B) chose to be counted only."""
+    from undersigned.petitions.models import CoHost
+
+    from .personas import member
+
+    petition = world.a.open_petition
+    b = world.personas.organisation_b
+    CoHost.objects.create(petition=petition, organisation=b, code="coalition-b")
+    rows = [
+        ("Opted in to B", "target", b),
+        ("Came through B only", "target", None),
+        ("Counted only for B", "count", b),
+    ]
+    for index, (name, visibility, cohost) in enumerate(rows):
+        Signature.objects.create(
+            petition=petition,
+            name=name,
+            email=f"cohost{index}@example.org",
+            email_digest=f"cohost-digest-{index}",
+            country="SY",
+            language="en",
+            status="confirmed",
+            visibility=visibility,
+            source="coalition-b",
+            cohost=cohost,
+            cohost_consent_text="Keep me updated by Coalition B" if cohost else "",
+        )
+    return member("data_officer_b", DATA_OFFICER, b)
+
+
+COHOST_SHOWN = "Opted in to B"
+NEVER_TO_B = ["Came through B only", "Counted only for B", "Signer of A"]
+
+
+def test_a_cohosts_staff_see_only_the_signers_who_opted_in_to_it(client, world, cohosted_by_b):
+    client.force_login(cohosted_by_b)
+    petition = world.a.open_petition
+    for url in [
+        "/admin/petitions/signature/",
+        f"/admin/petitions/signature/?petition__id__exact={petition.pk}",
+        f"/admin/petitions/signature/?petition__id__exact={world.a.closed_petition.pk}",
+        "/admin/petitions/signature/?status__exact=confirmed",
+        "/admin/petitions/signature/?opt_in__exact=0",
+        "/admin/petitions/signature/?q=B",
+        "/admin/petitions/signature/?visibility__exact=count",
+        "/admin/petitions/signature/?cohost__id__exact=" + str(world.personas.organisation_b.pk),
+    ]:
+        html = client.get(url).content.decode()
+        assert not any(name in html for name in NEVER_TO_B), url
+    assert COHOST_SHOWN in client.get("/admin/petitions/signature/").content.decode()
+    for signature in Signature.objects.filter(petition__organiser=world.personas.organisation_a):
+        status = client.get(f"/admin/petitions/signature/{signature.pk}/change/").status_code
+        assert status == (200 if signature.name == COHOST_SHOWN else 404), signature.name
+    # the action's own pages, packages and exports stay the organiser's
+    for url, _permissions in object_urls(world, OBJECT_PAGES):
+        if "/cohost/" in url or "/signature/" in url:
+            continue
+        assert client.get(url).status_code in (403, 404), url
+    counts = client.get("/admin/petitions/cohost/").content.decode()
+    assert "Coalition B" in counts and "Partner of A" not in counts
+
+
+def test_a_cohost_may_not_change_delete_or_bulk_act_on_shared_rows(client, world, cohosted_by_b):
+    from undersigned.petitions.models import CoHost
+
+    client.force_login(cohosted_by_b)
+    shared = Signature.objects.get(name=COHOST_SHOWN)
+    cohost = CoHost.objects.get(organisation=world.personas.organisation_b)
+    assert post_action(
+        client, "/admin/petitions/signature/", "delete_selected", shared
+    ).status_code in (403, 404)
+    assert post_action(
+        client, "/admin/petitions/cohost/", "delete_selected", cohost
+    ).status_code in (403, 404)
+    assert (
+        client.post(f"/admin/petitions/cohost/{cohost.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/admin/petitions/cohost/{cohost.pk}/change/", {"code": "x"}).status_code
+        == 403
+    )
+    assert Signature.objects.filter(pk=shared.pk).exists()
+    assert CoHost.objects.get(pk=cohost.pk).code == "coalition-b"
+
+
+def test_a_cohosts_key_reads_only_the_signers_who_opted_in_to_it(client, world, cohosted_by_b):
+    from undersigned.api.keys import create_key
+
+    key = create_key(world.personas.organisation_b, "CRM", ApiKey.Scope.READ, None)[1]
+    for path in ["/api/v1/private/signatures", "/api/v1/private/subscribers"]:
+        for query in [
+            "",
+            f"?petition={world.a.open_petition.slug}",
+            f"?petition={world.a.closed_petition.slug}",
+        ]:
+            response = client.get(path + query, HTTP_AUTHORIZATION=f"Bearer {key}")
+            names = [item["name"] for item in response.json()["items"]]
+            assert not any(name in NEVER_TO_B for name in names), (path, query)
+            assert "Signer of A" not in response.content.decode()
+    body = client.get("/api/v1/private/signatures", HTTP_AUTHORIZATION=f"Bearer {key}").json()
+    assert [item["name"] for item in body["items"] if "to B" in (item["name"] or "")] == [
+        COHOST_SHOWN
+    ]
+    assert "Signer of B" in [item["name"] for item in body["items"]]  # B's own, as before

@@ -24,6 +24,7 @@ from undersigned.petitions.models import Petition, Signature, Visibility, last_c
 from undersigned.petitions.services import PetitionClosed, sign_petition
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.crypto import email_digest
+from undersigned.staff import access
 
 from . import cursors
 from .caching import private_json
@@ -154,9 +155,15 @@ class EndorsementPage(Strict):
 
 
 def signature_feed(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bool):
-    """Confirmed signatures and the tombstones of erased ones, by when they last changed."""
+    """Confirmed signatures and the tombstones of erased ones, by when they last changed:
+    of the organisation's own petitions, and of those it co-hosts, the signers who opted
+    in to it (staff.access decides which rows a key reads)."""
     chosen, next_cursor = signature_rows(api_key, feed, kind, subscribers)
-    return {"items": [signature_item(row) for row in chosen], "next_cursor": next_cursor}
+    organisation = api_key.organisation_id
+    return {
+        "items": [signature_item(row, organisation) for row in chosen],
+        "next_cursor": next_cursor,
+    }
 
 
 def signature_rows(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bool):
@@ -177,15 +184,15 @@ def signature_rows(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: boo
 def signature_query(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bool):
     """The feed's rows from the cursor or `updated_since` on, in the order of the
     `signature_feed` index (petitions/models.py), so that a pull reads only what changed."""
-    petitions = Petition.objects.filter(organiser=api_key.organisation_id)
+    organisation = api_key.organisation_id
+    rows = access.for_organisation(Signature.objects.all(), organisation)
     if feed.petition:
-        petitions = petitions.filter(slug=feed.petition)
+        rows = rows.filter(petition__slug=feed.petition)
     live = Q(status=Signature.Status.CONFIRMED, erased_at__isnull=True)
-    if subscribers:
-        live &= Q(opt_in=True)
+    if subscribers:  # the organiser's opt-ins; a co-host reads only its own anyway
+        live &= Q(opt_in=True) | Q(cohost=organisation)
     rows = (
-        Signature.objects.filter(petition__in=petitions)
-        .filter(live | Q(erased_at__isnull=False))
+        rows.filter(live | Q(erased_at__isnull=False))
         .annotate(changed_at=last_change())
         .select_related("petition")
         .order_by("changed_at", "pk")
@@ -200,7 +207,7 @@ def signature_query(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bo
     return rows
 
 
-def signature_item(row: Signature) -> dict:
+def signature_item(row: Signature, organisation: int) -> dict:
     erased = row.erased_at is not None
     item = {
         "id": row.pk,
@@ -211,7 +218,7 @@ def signature_item(row: Signature) -> dict:
         **dict.fromkeys(PERSONAL_FIELDS),
     }
     if not erased:
-        item.update(person_fields(row))
+        item.update(person_fields(row, as_cohost=row.petition.organiser_id != organisation))
     return item
 
 
@@ -229,19 +236,30 @@ PERSONAL_FIELDS = (
 )
 
 
-def person_fields(row: Signature) -> dict:
+def person_fields(row: Signature, as_cohost: bool = False) -> dict:
     """What a key sees of one signer: a signer who chose to be counted only is sent to no
-    partner, so their name and email are withheld (the fields are nullable for that)."""
+    partner, so their name and email are withheld (the fields are nullable for that). A
+    co-host's key sees the consent given to the co-host, not the organiser's."""
     counted_only = row.visibility == Visibility.COUNT
+    if as_cohost:
+        consent = {
+            "opt_in": True,
+            "consent_text": row.cohost_consent_text,
+            "consent_version": row.cohost_consent_version,
+        }
+    else:
+        consent = {
+            "opt_in": row.opt_in,
+            "consent_text": row.consent_text if row.opt_in else None,
+            "consent_version": row.consent_version if row.opt_in else None,
+        }
     return {
         "name": None if counted_only else row.name,
         "email": None if counted_only else row.email,
         "country": str(row.country),
         "language": row.language,
         "source": row.source,
-        "opt_in": row.opt_in,
-        "consent_text": row.consent_text if row.opt_in else None,
-        "consent_version": row.consent_version if row.opt_in else None,
+        **consent,
         "signed_at": row.created_at,
         "confirmed_at": row.confirmed_at,
     }

@@ -12,7 +12,9 @@ from undersigned.organisations.models import Organisation, Target
 from undersigned.protection.crypto import email_digest
 
 from . import tallies
+from .consent import COHOST_OPT_IN_VERSION, cohost_opt_in_text
 from .models import (
+    CoHost,
     Demand,
     KeyFact,
     Petition,
@@ -88,6 +90,9 @@ DISAPPEARED = {
     "closes_days_ago": None,
     "signatures": 12_417,
     "messages_enabled": True,
+    # Two members of the 223-organisation coalition (seed 003) promote it with their own
+    # links: (organisation, code, signers through the link, of whom opted in to it)
+    "cohosts": [("snhr", "snhr", 240, 90), ("civic", "civic", 120, 35)],
     "texts": {
         "en": {
             "title": "Truth and justice for Syria's disappeared",
@@ -382,7 +387,47 @@ def load_petition(spec: dict) -> str:
         )
     if spec.get("messages_enabled"):
         load_messages(petition)
+    for slug, code, total, opted in spec.get("cohosts", []):
+        load_cohost(petition, Organisation.objects.get(slug=slug), code, total, opted)
     return f"petition {spec['slug']} ({petition.signature_count()} signatures)"
+
+
+def load_cohost(petition: Petition, organisation, code: str, total: int, opted: int) -> None:
+    CoHost.objects.update_or_create(
+        petition=petition, organisation=organisation, defaults={"code": code}
+    )
+    if petition.signatures.filter(source=code).exists():
+        return
+    chooser = random.Random(code)
+    signatures = []
+    for number in range(total):
+        email = f"{code}{number}.{petition.pk}@example.org"
+        signed_at = timezone.now() - timedelta(hours=chooser.randrange(1, 24 * 20))
+        language = chooser.choice(["en", "ar"])
+        opted_in = number < opted
+        signatures.append(
+            Signature(
+                petition=petition,
+                name=f"{chooser.choice(FIRST_NAMES)} {chooser.choice(LAST_NAMES)}",
+                visibility="target",
+                email=email,
+                email_digest=email_digest(email),
+                country=chooser.choice(COUNTRIES),
+                language=language,
+                status=Signature.Status.CONFIRMED,
+                created_at=signed_at,
+                confirmed_at=signed_at,
+                source=code,
+                cohost=organisation if opted_in else None,
+                cohost_consent_text=cohost_opt_in_text(organisation.name_in(language), language)
+                if opted_in
+                else "",
+                cohost_consent_version=COHOST_OPT_IN_VERSION if opted_in else "",
+            )
+        )
+    Signature.objects.bulk_create(signatures)
+    petition.recount()
+    tallies.roll_up(petition.pk)
 
 
 def add_demo_signatures(petition: Petition, total: int, since) -> None:

@@ -30,7 +30,7 @@ from . import pagecache, sharing
 from .forms import sanitise_source
 from .models import Petition
 from .services import PetitionClosed, sign_petition
-from .views import get_public_petition, signature_form
+from .views import cohost_name, get_public_petition, signature_form
 
 logger = logging.getLogger(__name__)
 BADGE_MAX_AGE = 2
@@ -75,6 +75,7 @@ def embed_sign(request, petition: Petition):
             ip_hash=ip_hash(request),
             needs_confirmation=unproven,
             source=form.source_code,
+            cohost=form.chosen_cohost,
             **form.cleaned_data,
         )
     except PetitionClosed:
@@ -101,6 +102,7 @@ def render_embed(request, petition, form, status=200, **flags):
         "count": count,
         "goal": petition.current_goal(count),
         "organiser": petition.organiser.name_in(language),
+        "cohost": cohost_name(form, language),
         "full_page_url": petition.get_absolute_url(),
         **flags,
     }

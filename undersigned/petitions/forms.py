@@ -161,6 +161,8 @@ class SignatureForm(BotTrapsMixin, VisibilityChoice, forms.Form):
         ),
     )
     opt_in = forms.BooleanField(required=False)  # labelled per petition: see opt_in_label
+    # shown only to a signer who came through a co-host's link: see `cohost`
+    cohost_opt_in = forms.BooleanField(required=False)
     # The hidden `source` and the bot traps (`website`, `started`) are written into the
     # template and read from the data: no form fields to build on every signature.
 
@@ -170,11 +172,15 @@ class SignatureForm(BotTrapsMixin, VisibilityChoice, forms.Form):
         opt_in_label: str = "",
         default_visibility: str = Visibility.TARGET,
         takes_messages: bool = False,
+        cohost=None,
+        cohost_label: str = "",
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.opt_in_label = opt_in_label
         self.default_visibility = default_visibility
+        self.cohost = cohost  # the CoHost whose link the signer used, or None
+        self.cohost_label = cohost_label
         self.takes_messages = takes_messages
 
     message_limit = MESSAGE_MAX_LENGTH
@@ -198,10 +204,29 @@ class SignatureForm(BotTrapsMixin, VisibilityChoice, forms.Form):
             )
         return email
 
+    def clean_cohost_opt_in(self) -> bool:
+        # ticked without a co-host's link (a forged or stale form): there is no one to tell
+        return bool(self.cleaned_data["cohost_opt_in"] and self.cohost is not None)
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("cohost_opt_in") and cleaned.get("visibility") == Visibility.COUNT:
+            self.add_error(
+                "cohost_opt_in",
+                _(
+                    "You chose to be counted only, so your details go to no one: untick this "
+                    "line, or choose another way your name is shown."
+                ),
+            )
         self.check_pace()
         return cleaned
+
+    @property
+    def chosen_cohost(self):
+        """The co-host organisation the signer asked for updates from, or None."""
+        if self.cohost is None or not self.cleaned_data.get("cohost_opt_in"):
+            return None
+        return self.cohost.organisation
 
     @property
     def source_code(self) -> str:

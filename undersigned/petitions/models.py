@@ -1,10 +1,12 @@
 import functools
 import random
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDay
@@ -15,7 +17,7 @@ from django_countries.fields import CountryField
 
 from undersigned.actions.models import Action, State
 from undersigned.emails.addresses import email_domain_label
-from undersigned.organisations.models import Target
+from undersigned.organisations.models import Organisation, Target
 from undersigned.protection.crypto import EncryptedEmailField, EncryptedTextField
 from undersigned.workers import events
 
@@ -424,6 +426,9 @@ class SignatureQuerySet(models.QuerySet):
             opt_in=False,
             consent_text="",
             consent_version="",
+            # the co-host keeps a tombstone (it must delete what it holds), not the consent
+            cohost_consent_text="",
+            cohost_consent_version="",
             duplicate_notice_at=None,
             created_at=TruncDay("created_at"),
             confirmed_at=TruncDay("confirmed_at"),
@@ -492,6 +497,21 @@ class Signature(models.Model):
     consent_text = models.TextField(_("consent text"), blank=True)
     consent_version = models.CharField(_("consent version"), max_length=40, blank=True)
     source = models.CharField(_("source"), max_length=64, blank=True)
+    # The co-host whose link the signer came through and who they asked for updates from
+    # (docs/partners.md, "Co-hosted actions"); empty when they did not tick its line.
+    cohost = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # the partial index below: most signers come through no co-host
+        verbose_name=_("updates from co-host"),
+    )
+    cohost_consent_text = models.TextField(_("co-host consent text"), blank=True)
+    cohost_consent_version = models.CharField(
+        _("co-host consent version"), max_length=40, blank=True
+    )
     created_at = models.DateTimeField(_("signed at"), default=timezone.now)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     duplicate_notice_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -521,6 +541,11 @@ class Signature(models.Model):
                 fields=["petition", "email_domain", "created_at"], name="signature_by_domain"
             ),
             models.Index(fields=["petition", "source", "created_at"], name="signature_by_source"),
+            models.Index(
+                fields=["cohost", "petition"],
+                condition=Q(cohost__isnull=False),
+                name="signature_by_cohost",
+            ),
             # small: only the rows the outbox has not drained yet
             models.Index(fields=["id"], condition=Q(email_due=True), name="signature_email_due"),
             # the partners' incremental pulls (api/private.py): by petition, by last change
@@ -535,6 +560,15 @@ class Signature(models.Model):
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
         super().save(*args, **kwargs)
+
+    # Shared with a co-host (read only, staff.access): the signers who opted in to it,
+    # never those who chose to be counted only.
+    @staticmethod
+    def shared_with(organisation_ids) -> Q:
+        return Q(cohost__in=organisation_ids) & ~Q(visibility=Visibility.COUNT)
+
+    def shared_organisation(self) -> int | None:
+        return None if self.visibility == Visibility.COUNT else self.cohost_id
 
     def fill_derived_fields(self) -> None:
         if self.email and not self.email_domain and self.erased_at is None:
@@ -695,6 +729,81 @@ class SupportMessage(models.Model):
         signer is counted only and no name was kept)."""
         parts = self.signature.name.split()
         return parts[0] if parts else ""
+
+
+COHOST_CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+COHOST_CODE_CLEANER = re.compile(r"[^a-z0-9_.-]+")
+
+
+class CoHost(models.Model):
+    """A partner organisation promoting a petition with its own link (`?source=<code>`),
+    its name on the page and its own opt-in line for the signers who came through it."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="cohosts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("co-host")
+    )
+    code = models.CharField(
+        _("source code"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The co-host's ?source= in its link: lower-case letters, digits, - _ and . "
+            "Left empty, it is made from the organisation's slug."
+        ),
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    organisation_path = "petition__organiser"
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "organisation"], name="one_cohosting_per_organisation"
+            ),
+            models.UniqueConstraint(fields=["petition", "code"], name="one_cohost_per_code"),
+        ]
+        verbose_name = _("co-host")
+        verbose_name_plural = _("co-hosts")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def link(self, language: str) -> str:
+        """The co-host's own address of the petition."""
+        return f"{self.petition.public_url(language)}?source={self.code}"
+
+    def signatures_through_link(self) -> int:
+        return self.petition.counted_signatures().filter(source=self.code).count()
+
+    def signers_opted_in(self) -> int:
+        """Confirmed signers who asked for the co-host's updates and may go to it."""
+        return (
+            self.petition.counted_signatures()
+            .filter(Signature.shared_with([self.organisation_id]))
+            .count()
+        )
+
+    def clean(self) -> None:
+        if not self.code and self.organisation_id:
+            self.code = COHOST_CODE_CLEANER.sub("", self.organisation.slug.lower())[:64]
+        if not COHOST_CODE.match(self.code or ""):
+            raise ValidationError(
+                {"code": _("Use lower-case letters, digits, - _ and . only (at most 64).")}
+            )
+        if self.organisation_id and self.organisation_id == self.petition.organiser_id:
+            raise ValidationError(
+                {"organisation": _("The organiser runs this petition: it cannot co-host it.")}
+            )
+
+    # The co-host's own staff see that it co-hosts (read only), and its counts.
+    @staticmethod
+    def shared_with(organisation_ids) -> Q:
+        return Q(organisation__in=organisation_ids)
+
+    def shared_organisation(self) -> int | None:
+        return self.organisation_id
 
 
 class ShareClick(models.Model):

@@ -21,7 +21,7 @@ from django.utils.translation import get_language
 
 from .forms import start_token
 from .goals import next_goal
-from .models import Demand, KeyFact, Petition, PetitionText, Photo
+from .models import CoHost, Demand, KeyFact, Petition, PetitionText, Photo
 
 PAGE_SECONDS = 30  # a copy is fresh this long; then one request renders it anew...
 STALE_SECONDS = 300  # ...while the others go on serving the older copy, up to this long
@@ -136,8 +136,29 @@ def signing_petition(slug: str) -> Petition | None:
     return petition
 
 
+def cohosts_key(slug: str) -> str:
+    return f"petition-cohosts:{slug}"
+
+
+def cohost_for(petition: Petition, source: str) -> CoHost | None:
+    """The co-host whose link carries this `?source=` code, or None (most sources are not a
+    co-host's); the petition's co-hosts are cached like the signing petition."""
+    if not source:
+        return None
+    key = cohosts_key(petition.slug)
+    cohosts = remembered(key, lambda: cache.get(key))
+    if cohosts is None:
+        cohosts = {
+            cohost.code: cohost
+            for cohost in CoHost.objects.filter(petition=petition).select_related("organisation")
+        }
+        cache.set(key, cohosts, SIGNING_SECONDS)
+    return cohosts.get(source)
+
+
 def forget(slug: str) -> None:
     keys = [page_key(slug, code) for code, _ in settings.LANGUAGES] + [signing_key(slug)]
+    keys.append(cohosts_key(slug))
     cache.delete_many(keys)
     for key in keys:
         _memo.pop(key, None)
@@ -154,6 +175,7 @@ def _petition_changed(sender, instance, **kwargs):
 @receiver([post_save, post_delete], sender=Demand)
 @receiver([post_save, post_delete], sender=KeyFact)
 @receiver([post_save, post_delete], sender=Photo)
+@receiver([post_save, post_delete], sender=CoHost)
 def _part_changed(sender, instance, **kwargs):
     slug = Petition.objects.filter(pk=instance.petition_id).values_list("slug", flat=True).first()
     if slug:

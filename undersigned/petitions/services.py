@@ -4,11 +4,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from undersigned.audit.models import record
+from undersigned.organisations.models import Organisation
 from undersigned.protection.crypto import email_digest, normalise_email
 from undersigned.workers import events
 
 from . import tasks
-from .consent import OPT_IN_VERSION, opt_in_text
+from .consent import COHOST_OPT_IN_VERSION, OPT_IN_VERSION, cohost_opt_in_text, opt_in_text
 from .models import Petition, Signature, SupportMessage, Visibility
 
 
@@ -29,6 +30,8 @@ def sign_petition(
     needs_confirmation: bool = False,
     visibility: str = Visibility.TARGET,
     message: str = "",
+    cohost_opt_in: bool = False,
+    cohost: Organisation | None = None,
 ) -> None:
     """Record a signature, or notice a repeat. Either way the caller answers the same.
 
@@ -37,12 +40,17 @@ def sign_petition(
     no transaction to open. A signature counted at once adds its count in the same
     transaction. A message of support (only where the petition takes them) is a second row,
     written in the same transaction as the signature; a repeat adds no message.
+
+    `cohost` is the co-host whose link the signer used; with `cohost_opt_in` their consent
+    to its updates is recorded (never for a signer counted only: the form refuses that).
     """
     if not petition.is_open:
         raise PetitionClosed
     address = normalise_email(email)
     confirmed = not (petition.double_opt_in or needs_confirmation)
     now = timezone.now()
+    if not cohost_opt_in or visibility == Visibility.COUNT:
+        cohost = None
     signature = Signature(
         petition=petition,
         name="" if visibility == Visibility.COUNT else name,  # counted only: no name kept
@@ -57,6 +65,11 @@ def sign_petition(
         consent_text=opt_in_text(petition.organiser.name_in(language), language) if opt_in else "",
         consent_version=OPT_IN_VERSION if opt_in else "",
         source=source,
+        cohost=cohost,
+        cohost_consent_text=cohost_opt_in_text(cohost.name_in(language), language)
+        if cohost
+        else "",
+        cohost_consent_version=COHOST_OPT_IN_VERSION if cohost else "",
         ip_hash=ip_hash,
         created_at=now,
         email_due=True,

@@ -21,7 +21,7 @@ from undersigned.protection.limits import burst_wait, over_limit
 from undersigned.staff import access
 
 from . import pagecache, sharing, tasks
-from .consent import opt_in_text
+from .consent import cohost_opt_in_text, opt_in_text
 from .forms import ResendForm, SignatureForm, sanitise_source
 from .models import MESSAGES_SHOWN, Petition, ShareClick, Signature, SupportMessage
 from .services import PetitionClosed, sign_petition
@@ -47,13 +47,17 @@ def detail(request, slug):
     if request.method == "POST":
         return sign(request, slug)
     source = sanitise_source(request.GET.get("source"))
-    cached = pagecache.serve(request, slug, source)
+    cohost = None
+    if source and (petition := pagecache.signing_petition(slug)) is not None:
+        cohost = pagecache.cohost_for(petition, source)
+    cached = None if cohost else pagecache.serve(request, slug, source)
     if cached is not None:
         return cached
     petition = get_public_petition(request, slug)
     # Closed and preview pages are read far less; a list of recent signers must drop an
-    # erased or invalidated signer at once. Those pages are rendered each time.
-    if not petition.is_open or petition.show_recent_signers:
+    # erased or invalidated signer at once; a co-host's link adds its name and opt-in line.
+    # Those pages are rendered each time.
+    if not petition.is_open or petition.show_recent_signers or cohost:
         return render_petition(
             request, petition, signature_form(petition, initial={"source": source})
         )
@@ -89,6 +93,7 @@ def sign(request, slug):
                 ip_hash=ip_hash(request),
                 needs_confirmation=unproven,  # no proof of work: the email must vouch
                 source=form.source_code,
+                cohost=form.chosen_cohost,
                 **form.cleaned_data,
             )
     except PetitionClosed:
@@ -126,12 +131,17 @@ def sign_refused(request, form, slug, status, wait=600, challenge=False):
 
 
 def signature_form(petition: Petition, **kwargs) -> SignatureForm:
-    # lazy: the label is only worded when the form is shown, never when a signature is valid
-    label = lazy_opt_in_text(petition.organiser, get_language())
+    # lazy: the labels are only worded when the form is shown, never when a signature is valid
+    language = get_language()
+    label = lazy_opt_in_text(petition.organiser, language)
+    data = kwargs.get("data") or kwargs.get("initial") or {}
+    cohost = pagecache.cohost_for(petition, sanitise_source(data.get("source")))
     return SignatureForm(
         opt_in_label=label,
         default_visibility=petition.default_visibility,
         takes_messages=petition.messages_enabled,
+        cohost=cohost,
+        cohost_label=lazy_cohost_text(cohost.organisation, language) if cohost else "",
         **kwargs,
     )
 
@@ -140,7 +150,12 @@ def _opt_in_label(organiser, language: str) -> str:
     return opt_in_text(organiser.name_in(language), language)
 
 
+def _cohost_label(organisation, language: str) -> str:
+    return cohost_opt_in_text(organisation.name_in(language), language)
+
+
 lazy_opt_in_text = lazy(_opt_in_label, str)
+lazy_cohost_text = lazy(_cohost_label, str)
 
 
 def is_preview(petition: Petition) -> bool:
@@ -172,6 +187,7 @@ def render_petition(request, petition, form, status=200, refused=False, extra=No
         "photos": list(petition.photos.all()),
         "targets": [target.name_in(language) for target in petition.targets.all()],
         "organiser": petition.organiser.name_in(language),
+        "cohost": cohost_name(form, language),
         "other_actions": [] if petition.is_open else other_open_actions(petition, language),
         "recent_signers": recent_signers(petition),
         "support_messages": list(public_messages(petition)[: MESSAGES_SHOWN + 1]),
@@ -180,6 +196,12 @@ def render_petition(request, petition, form, status=200, refused=False, extra=No
         **(extra or {}),
     }
     return render(request, "petitions/detail.html", context, status=status)
+
+
+def cohost_name(form, language: str) -> str:
+    """The co-host whose link the visitor used, named on the page beside the organiser."""
+    cohost = getattr(form, "cohost", None)
+    return cohost.organisation.name_in(language) if cohost else ""
 
 
 def text_language(petition: Petition, language: str) -> str:

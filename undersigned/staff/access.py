@@ -9,6 +9,12 @@ everywhere. Each model that belongs to an organisation names the way to it in
 - `may` answers whether a user holds a permission, for one object or anywhere;
 - `get_for_staff` fetches one object for a staff page: 404 when it is not the member's
   organisation's (its existence is not revealed), 403 when the role lacks the permission.
+
+Co-hosts. A model may also share some rows, read only, with partner organisations: it
+defines `shared_with(organisation_ids) -> Q` and `shared_organisation() -> id | None`
+(a petition's signers who opted in to a co-host, and the co-hosting itself). A member of
+the partner sees those rows where its role there may view the model, and may do nothing
+else to them; `for_organisation` gives an organisation's API key the same rows.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -65,16 +71,37 @@ def organisation_ids(user, permission: str | None = None) -> set[int] | None:
 
 
 def scope(queryset: QuerySet, user, permission: str | None = None) -> QuerySet:
-    """The part of `queryset` that belongs to the user's organisations."""
+    """The part of `queryset` that belongs to the user's organisations, and the rows shared
+    with those where the user may view them (when `permission` only asks to view)."""
     ids = organisation_ids(user, permission)
     if ids is None:
         return queryset
-    return queryset.filter(within(queryset.model, ids))
+    model = queryset.model
+    condition = within(model, ids)
+    if hasattr(model, "shared_with") and (permission is None or permission == view_of(model)):
+        condition |= model.shared_with(organisation_ids(user, view_of(model)))
+    return queryset.filter(condition)
+
+
+def for_organisation(queryset: QuerySet, organisation_id: int) -> QuerySet:
+    """What one organisation (its API key) reads of `queryset`: its own rows and the rows
+    shared with it."""
+    model = queryset.model
+    condition = within(model, [organisation_id])
+    if hasattr(model, "shared_with"):
+        condition |= model.shared_with([organisation_id])
+    return queryset.filter(condition)
+
+
+def view_of(model) -> str:
+    opts = model._meta.concrete_model._meta
+    return f"{opts.app_label}.view_{opts.model_name}"
 
 
 def may(user, permission: str, obj=None) -> bool:
     """Whether `user` holds `permission` for `obj`'s organisation (or, without an object,
-    in any organisation)."""
+    in any organisation); for a row shared with a partner, also the permission to view it
+    in the partner's organisation."""
     if not is_staff(user):
         return False
     if user.is_superuser:
@@ -82,7 +109,14 @@ def may(user, permission: str, obj=None) -> bool:
     by_organisation = permissions_by_organisation(user)
     if obj is None:
         return any(permission in permissions for permissions in by_organisation.values())
-    return permission in by_organisation.get(organisation_of(obj), ())
+    if permission in by_organisation.get(organisation_of(obj), ()):
+        return True
+    shared = getattr(obj, "shared_organisation", None)
+    return (
+        shared is not None
+        and permission == view_of(type(obj))
+        and permission in by_organisation.get(shared(), ())
+    )
 
 
 def get_for_staff(request, queryset: QuerySet, pk, *permissions: str):

@@ -30,7 +30,7 @@ def held_under(email_digest: str) -> list[Held]:
     signatures = (
         Signature.objects.filter(email_digest=email_digest)
         .held()
-        .select_related("petition__organiser")
+        .select_related("petition__organiser", "cohost")
         .prefetch_related("petition__texts")
         .order_by("-created_at", "-pk")
     )
@@ -88,6 +88,11 @@ def as_json(held: list[Held], endorsements: list[Endorsement] = ()) -> dict:
                 "wants_updates_by_email": item.signature.opt_in,
                 "consent_text": item.signature.consent_text,
                 "consent_version": item.signature.consent_version,
+                "updates_from_cohost": str(item.signature.cohost)
+                if item.signature.cohost
+                else None,
+                "cohost_consent_text": item.signature.cohost_consent_text,
+                "cohost_consent_version": item.signature.cohost_consent_version,
                 "source": item.signature.source,
                 "email_domain": item.signature.email_domain,
                 "ip_hash": item.signature.ip_hash,
