@@ -70,7 +70,15 @@ def test_constant_rate_sends_each_scheduled_request_once():
             connections=4,
             build=lambda n: f"GET {paths[n % 3]} HTTP/1.1\r\nHost: x\r\n\r\n".encode(),
         )
-        constant_rate.run("127.0.0.1", server.server_address[1], [stream], seconds=1)
+        # in a thread of its own: a browser test before it may have left this thread an
+        # event loop, in which asyncio.run() refuses to start another
+        driver = threading.Thread(
+            target=constant_rate.run,
+            args=("127.0.0.1", server.server_address[1], [stream]),
+            kwargs={"seconds": 1},
+        )
+        driver.start()
+        driver.join(timeout=60)
     finally:
         server.shutdown()
     assert len(stream.results) == 60  # due at 0, 1/60, … 59/60 s: each exactly once
