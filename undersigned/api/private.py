@@ -198,14 +198,7 @@ def signature_query(api_key: ApiKey, feed: FeedQuery, kind: str, subscribers: bo
         .select_related("petition")
         .order_by("changed_at", "pk")
     )
-    if feed.updated_since:
-        rows = rows.filter(changed_at__gte=feed.updated_since)
-    after = cursors.read(feed.cursor, f"{kind}:{api_key.pk}")
-    if after:
-        moment, pk = datetime.fromisoformat(after[0]), after[1]
-        # the >= bound alone lets the index start at the cursor; the Q settles the ties
-        rows = rows.filter(changed_at__gte=moment).filter(Q(changed_at__gt=moment) | Q(pk__gt=pk))
-    return rows
+    return changed_from(rows, "changed_at", feed, f"{kind}:{api_key.pk}")
 
 
 def signature_item(row: Signature, organisation: int) -> dict:
@@ -325,12 +318,19 @@ def endorsement_query(api_key: ApiKey, feed: EndorsementQuery):
         .select_related("letter")
         .order_by("updated_at", "pk")
     )
+    return changed_from(rows, "updated_at", feed, f"endorsements:{api_key.pk}")
+
+
+def changed_from(rows, field: str, feed, cursor_kind: str):
+    """The rows whose `field` is at or after `updated_since` and past the feed's cursor.
+    The >= bound alone lets the feed index start at the cursor; the Q settles the ties."""
     if feed.updated_since:
-        rows = rows.filter(updated_at__gte=feed.updated_since)
-    after = cursors.read(feed.cursor, f"endorsements:{api_key.pk}")
+        rows = rows.filter(**{f"{field}__gte": feed.updated_since})
+    after = cursors.read(feed.cursor, cursor_kind)
     if after:
         moment, pk = datetime.fromisoformat(after[0]), after[1]
-        rows = rows.filter(updated_at__gte=moment).filter(Q(updated_at__gt=moment) | Q(pk__gt=pk))
+        rows = rows.filter(**{f"{field}__gte": moment})
+        rows = rows.filter(Q(**{f"{field}__gt": moment}) | Q(pk__gt=pk))
     return rows
 
 
