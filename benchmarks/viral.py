@@ -33,7 +33,7 @@ from statistics import median
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import constant_rate
+from benchmarks import constant_rate, units
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -265,32 +265,23 @@ def server_command(server: str, workers: int, threads: int) -> list:
 class Stack:
     """The app server and a task worker on the benchmark database; stopped by PID."""
 
-    def __init__(self, env: dict, server: str, workers: int, threads: int = 1):
-        self.env, self.processes = env, []
+    def __init__(self, env: dict, server: str, workers: int, threads: int = 1, placement="units"):
+        self.env, self.processes, self.placement = env, [], placement
         self.command = server_command(server, workers, threads)
+        self.units = units.Units(str(PORT)) if placement == "units" else None
+
+    def start(self, unit: str, command: list, **kwargs) -> None:
+        if self.units:
+            command = self.units.command(unit, command)
+        self.processes.append(subprocess.Popen(command, cwd=ROOT, env=self.env, **kwargs))
 
     def __enter__(self):
-        self.processes.append(subprocess.Popen(self.command, cwd=ROOT, env=self.env))
-        self.processes.append(
-            subprocess.Popen(
-                # at idle CPU priority, as docs/deployment.md advises for a small box: signers
-                # and readers come first, the emails catch up once the surge leaves CPU free
-                [
-                    "chrt",
-                    "--idle",
-                    "0",
-                    sys.executable,
-                    "-m",
-                    "undersigned.manage",
-                    "worker",
-                    "--interval",
-                    "0.5",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=subprocess.DEVNULL,
-            )
-        )
+        self.start("web", self.command)
+        if self.placement != "none":
+            # behind the web, as docs/deployment.md sets its unit: signers and readers come
+            # first, the emails catch up once the surge leaves CPU free
+            worker = [sys.executable, "-m", "undersigned.manage", "worker", "--interval", "0.5"]
+            self.start("worker", ["chrt", "--idle", "0", *worker], stdout=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -308,6 +299,8 @@ class Stack:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if self.units:
+            self.units.close()
 
 
 def form_tokens() -> dict:
@@ -534,10 +527,11 @@ def servers(args) -> list[str]:
     return ["gunicorn", "granian"] if args.server == "both" else [args.server]
 
 
-def stack(args, env: dict, server: str) -> Stack:
+def stack(args, env: dict, server: str, placement: str | None = None) -> Stack:
+    placement = placement or args.worker_placement
     threads = args.granian_threads if server == "granian" else 1
     workers = args.granian_workers if server == "granian" else args.workers
-    return Stack(env, server, workers, threads)
+    return Stack(env, server, workers, threads, placement)
 
 
 def run(args) -> dict:
@@ -573,7 +567,8 @@ def run(args) -> dict:
     # nothing lost or doubled, under each server: the exact burst waits for every answer
     settled = None
     for server in servers(args):
-        with stack(args, env, server):
+        # the drain needs a worker, even where the phases ran without one
+        with stack(args, env, server, "session" if args.worker_placement == "none" else None):
             time.sleep(3)  # stragglers finish; the count cache expires
             if settled is None:
                 inserted = ceiling_rows(env)
@@ -859,6 +854,7 @@ def summarise(args, load, rounds, settled, exact, inserted) -> dict:
             "granian": f"WSGI, {args.granian_workers} workers × {args.granian_threads} threads",
         },
         "gunicorn_workers": args.workers,
+        "worker_placement": args.worker_placement,
         "load": load,
         # the first server's figures, under the names earlier runs used
         "sign_vs_safe_insert": default["sign_vs_safe_insert"],
@@ -875,7 +871,8 @@ def print_summary(result: dict) -> None:
         print(
             f"\n{result['database']}, {result['rows']:,} signatures, {server}"
             f" ({result['servers'][server]}), wrk -t2 -c{result['connections']}"
-            f" -d{result['seconds_per_phase']}s, median of {result['rounds']} rounds (p99: the worst round)"
+            f" -d{result['seconds_per_phase']}s, median of {result['rounds']} rounds (p99: the worst round),"
+            f" worker placement: {result.get('worker_placement', 'session')}"
         )
         print(
             f"{'phase':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'×const':>8}"
@@ -928,6 +925,15 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--granian-threads", type=int, default=2, help="granian's blocking threads per process"
     )
     parser.add_argument("--port", type=int, default=PORT, help="for the app server")
+    parser.add_argument(
+        "--worker-placement",
+        choices=units.PLACEMENTS,
+        default="units" if units.cpu_hierarchy() else "session",
+        help="units: web and worker in control groups of their own, the worker's idle, as"
+        " docs/deployment.md's systemd units (the default where cgroups are writable);"
+        " session: both in this session, the worker at idle priority; none: no worker"
+        " during the phases (the emails are sent afterwards), to see what it costs",
+    )
     parser.add_argument("--database-url", default=PG_URL, help="created and dropped")
     parser.add_argument("--exact", type=int, default=2000, help="signatures in the exact burst")
     parser.add_argument("--sqlite", action="store_true")
@@ -948,6 +954,8 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--child-build", dest="child_build")
     parser.add_argument("--child-verify", dest="child_verify")
     args = parser.parse_args(argv)
+    if args.sustained and args.worker_placement == "none":
+        parser.error("--sustained measures the email backlog: it needs the worker")
     if args.sustained and args.sqlite:
         parser.error("--sustained measures PostgreSQL (its WAL and autovacuum), not --sqlite")
     return args

@@ -17,7 +17,10 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
+
+from undersigned.protection import compression
 
 from .forms import start_token
 from .goals import next_goal
@@ -64,6 +67,7 @@ def signing_key(slug: str) -> str:
     return f"petition-signing:{slug}"
 
 
+HOLE_NAMES = frozenset([PROGRESS_HOLE, CSRF_HOLE, STARTED_HOLE, SOURCE_HOLE])
 HOLES = re.compile(
     "(" + "|".join(map(re.escape, [PROGRESS_HOLE, CSRF_HOLE, STARTED_HOLE, SOURCE_HOLE])) + ")"
 )
@@ -92,14 +96,39 @@ def fill(request, key: str, entry: dict, source: str) -> HttpResponse:
         STARTED_HOLE: start_token(),
         SOURCE_HOLE: source,
     }
-    return HttpResponse("".join(holes.get(part, part) for part in entry["parts"]))
+    response = HttpResponse()
+    if entry.get("deflated") and compression.accepts_gzip(request):
+        if compression.compressible(request, response):
+            return gzipped(response, entry, holes)
+    response.content = "".join(holes.get(part, part) for part in entry["parts"])
+    return response
+
+
+def gzipped(response: HttpResponse, entry: dict, holes: dict) -> HttpResponse:
+    """The page compressed without compressing anything of this request's: the fixed parts
+    were deflated once when the page was stored, the holes' values go in stored blocks.
+    A page view costs no compression at all, and no secret shares a compressed block
+    with text a visitor chose (BREACH)."""
+    pieces = []
+    for part, blocks in zip(entry["parts"], entry["deflated"], strict=True):
+        if blocks is None:
+            value = holes[part].encode()
+            pieces.append((value, compression.stored(value)))
+        else:
+            pieces.append((part.encode(), blocks))
+    response.content = compression.gzip_joined(pieces)
+    response["Content-Encoding"] = "gzip"
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def store(petition: Petition, html: str) -> tuple[str, dict]:
     """Keep the rendered page in the shared cache; return its key and entry, to serve it
     at once (even when the cache is away)."""
+    parts = HOLES.split(html)
     entry = {
-        "parts": HOLES.split(html),  # text and holes in turn: filled in one pass
+        "parts": parts,  # text and holes in turn: filled in one pass
+        "deflated": [None if part in HOLE_NAMES else compression.deflated(part) for part in parts],
         "fresh_until": time.time() + PAGE_SECONDS,
         "petition_id": petition.pk,
         "goal": petition.goal,
