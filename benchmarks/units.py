@@ -9,6 +9,7 @@ itself is idle. Without a writable cgroup file system (not root, or a container 
 the cpu controller), `session` puts both in the benchmark's own session, as before.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -50,8 +51,7 @@ class Units:
         parent = next(iter(self.groups.values())).parent / "cgroup.procs"
         for group in self.groups.values():
             for pid in (group / "cgroup.procs").read_text().split():
-                try:  # a process still running (it should not be) goes back to the parent
+                # a process still running (it should not be) goes back to the parent
+                with contextlib.suppress(OSError):
                     parent.write_text(pid)
-                except OSError:
-                    pass
             group.rmdir()

@@ -97,9 +97,9 @@ def fill(request, key: str, entry: dict, source: str) -> HttpResponse:
         SOURCE_HOLE: source,
     }
     response = HttpResponse()
-    if entry.get("deflated") and compression.accepts_gzip(request):
-        if compression.compressible(request, response):
-            return gzipped(response, entry, holes)
+    packed = entry.get("deflated") and compression.accepts_gzip(request)
+    if packed and compression.compressible(request, response):
+        return gzipped(response, entry, holes)
     response.content = "".join(holes.get(part, part) for part in entry["parts"])
     return response
 
