@@ -44,8 +44,13 @@ def test_the_cached_page_is_sent_compressed_as_it_is_sent_plain_with_its_holes_n
     assert sent_token.encode() in packed.content
     assert b'value="partner-site"' in packed.content or b"partner-site" in packed.content
     plain_html = plain.content.decode()
-    assert html.replace(sent_token, "T") .split('name="started" value="')[0] == (
-        plain_html.replace(plain_html.split(token)[1][:64], "T").split('name="started" value="')[0]
+    assert (
+        html.replace(sent_token, "T").split('name="started" value="')[0]
+        == (
+            plain_html.replace(plain_html.split(token)[1][:64], "T").split(
+                'name="started" value="'
+            )[0]
+        )
     )
 
 
