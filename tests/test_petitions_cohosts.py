@@ -392,7 +392,7 @@ def test_osdi_gives_a_cohosts_key_its_opted_in_signers(signed):
 
 
 def test_a_removed_cohost_loses_its_signers_at_once_but_hears_of_erasures(client, signed):
-    petition, partner, _ = signed
+    _petition, partner, _ = signed
     key = create_key(partner, "CRM", ApiKey.Scope.READ, None)[1]
     officer = member("partner_officer", DATA_OFFICER, partner)
     mine = Signature.objects.get(name="Opted Partner")
