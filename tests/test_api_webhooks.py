@@ -247,3 +247,29 @@ def test_a_receiver_rejects_a_forged_signature(receiver):
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(request, timeout=2)
     assert receiver.rejected == 1
+
+
+def test_a_cohosts_endpoint_hears_only_of_signers_opted_in_to_it(receiver, run_tasks):
+    from undersigned.petitions.models import CoHost
+
+    organiser = make_organiser()
+    partner = make_organiser("partner-aid", "Partner Aid", "عون الشركاء")
+    petition = make_petition(organiser=organiser)  # double opt-in: told on confirming
+    CoHost.objects.create(petition=petition, organisation=partner, code="partner-aid")
+    endpoint_for(partner, receiver, ["signature.confirmed"], personal=True)
+    sign_petition(petition, **signer(), opt_in=True, language="en", source="partner-aid")
+    sign_petition(
+        petition,
+        **signer(name="Opted In", email="in@example.org"),
+        opt_in=False,
+        language="en",
+        source="partner-aid",
+        cohost_opt_in=True,
+        cohost=partner,
+    )
+    for signature in Signature.objects.all():
+        signature.confirm()
+    run_tasks()
+    (event,) = receiver.received
+    assert event["data"]["name"] == "Opted In" and event["data"]["email"] == "in@example.org"
+    assert "Partner Aid" in event["data"]["consent_text"] and event["data"]["opt_in"] is True

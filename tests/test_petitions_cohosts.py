@@ -375,3 +375,34 @@ def test_cohosts_are_no_one_elses(client, signed):
     html = client.get("/admin/petitions/signature/").content.decode()
     assert not any(name in html for name in SIGNERS)
     assert Petition.objects.count() == 1
+
+
+def test_osdi_gives_a_cohosts_key_its_opted_in_signers(signed):
+    petition, partner, _ = signed
+    key = create_key(partner, "CRM", ApiKey.Scope.READ, None)[1]
+    response = Client().get(
+        f"/api/v1/private/osdi/petitions/{petition.slug}/signatures", HTTP_OSDI_API_TOKEN=key
+    )
+    assert response.status_code == 200, response.content
+    people = [
+        s["_embedded"]["osdi:person"]["given_name"]
+        for s in response.json()["_embedded"]["osdi:signatures"]
+    ]
+    assert people == ["Opted"]
+
+
+def test_a_removed_cohost_loses_its_signers_at_once_but_hears_of_erasures(client, signed):
+    _petition, partner, _ = signed
+    key = create_key(partner, "CRM", ApiKey.Scope.READ, None)[1]
+    officer = member("partner_officer", DATA_OFFICER, partner)
+    mine = Signature.objects.get(name="Opted Partner")
+    CoHost.objects.filter(organisation=partner).delete()
+    assert api(Client(), key, "/api/v1/private/signatures")["items"] == []
+    client.force_login(officer)
+    assert client.get(f"/admin/petitions/signature/{mine.pk}/change/").status_code == 404
+    assert "Opted Partner" not in client.get("/admin/petitions/signature/").content.decode()
+    mine.refresh_from_db()
+    assert mine.cohost == partner and mine.cohost_consent_text  # the signer's record stays
+    assert mine.erase()
+    items = api(Client(), key, "/api/v1/private/signatures")["items"]
+    assert [(item["status"], item["name"]) for item in items] == [("erased", None)]

@@ -9,9 +9,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.audit.models import record
+from undersigned.organisations.models import Organisation
 from undersigned.pages.markdown import render_markdown
 from undersigned.staff.languages import language_name
-from undersigned.staff.scoping import ScopedAdmin
+from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import lifecycle
 from .models import State
@@ -158,3 +160,133 @@ def preview_label(code: str) -> str:
     from django.utils.translation import gettext
 
     return gettext("See the page in %(language)s") % {"language": language_name(code)}
+
+
+# Co-hosts (actions/cohosts.py): the same inline, audit and counts for petitions and letters
+
+
+class CoHostForm(forms.ModelForm):
+    """The co-host is named by its slug, typed: a select would list every organisation on
+    the installation to every organisation's staff."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 24}),
+        label=_("co-host (its slug)"),
+        help_text=_("The partner organisation's slug on this site, e.g. snhr."),
+        error_messages={"invalid_choice": _("No organisation on this site has this slug.")},
+    )
+
+    class Meta:
+        fields = ["organisation", "code"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.organisation_id:  # shown as its slug, as typed, not its id
+            self.initial["organisation"] = self.instance.organisation.slug
+
+
+class CoHostInline(ScopedInline, admin.TabularInline):
+    """Partner organisations promoting the action, each with its own link; added and
+    removed by the organiser's staff (audited by `record_cohost_changes`). A subclass names
+    the `model`."""
+
+    form = CoHostForm
+    extra = 0
+    fields = ["organisation", "code"]
+    verbose_name = _("co-host")
+    verbose_name_plural = _("co-hosts (partners with their own link and opt-in line)")
+
+
+def record_cohost_changes(request, action, formset) -> None:
+    """Co-hosts added, changed and removed are on the record, in the formset's transaction.
+    A removed co-host's staff and keys lose the signers at once (actions/cohosts.py)."""
+    for cohost in formset.new_objects:
+        record(
+            request.user,
+            "cohost.added",
+            cohost,
+            organisation_slug=cohost.organisation.slug,
+            code=cohost.code,
+        )
+    for cohost, changed in formset.changed_objects:
+        record(request.user, "cohost.changed", cohost, fields=changed, code=cohost.code)
+    for cohost in formset.deleted_objects:
+        record(
+            request.user,
+            "cohost.removed",
+            organisation=action.organiser_id,
+            **{action.kind: action.slug},
+            organisation_slug=cohost.organisation.slug,
+            code=cohost.code,
+        )
+
+
+def cohost_counts(cohost) -> str:
+    counts = {"through": cohost.signatures_through_link(), "opted": cohost.signers_opted_in()}
+    if cohost.action_field == "letter":
+        return (
+            _(
+                "%(through)s endorsements listed through this link; %(opted)s contacts opted in to its updates."
+            )
+            % counts
+        )
+    return (
+        _("%(through)s confirmed signatures through this link; %(opted)s opted in to its updates.")
+        % counts
+    )
+
+
+def cohost_codes(action, language: str, iframe_code) -> str:
+    """For the action's staff page: each co-host's counts, link and iframe code."""
+    if action.pk is None or not action.slug:
+        return "—"
+    cohosts = list(action.cohosts.select_related("organisation"))
+    if not cohosts:
+        return _("No co-hosts yet: add them under “co-hosts” below.")
+    return format_html_join(
+        "",
+        '<h4 class="cohost__name">{}</h4><p class="help">{}</p>'
+        '<input readonly size="80" dir="ltr" value="{}" aria-label="{}">'
+        '<textarea readonly rows="3" cols="80" dir="ltr" aria-label="{}">{}</textarea>',
+        (
+            (
+                cohost.organisation,
+                cohost_counts(cohost),
+                settings.SITE_URL + cohost.link(language),
+                _("link"),
+                _("code to copy"),
+                iframe_code(action, cohost.code),
+            )
+            for cohost in cohosts
+        ),
+    )
+
+
+class CoHostAdmin(ScopedAdmin):
+    """Counts by co-host. The organiser's staff see every co-host of their actions (and add
+    or change them on the action's page); a co-host's staff see their own co-hostings, read
+    only (rows shared with them, staff.access). A subclass adds the action's column."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("confirmed signatures through its link"))
+    def through_link(self, cohost):
+        return cohost.signatures_through_link()
+
+    @admin.display(description=_("opted in to its updates"))
+    def opted_in(self, cohost):
+        return cohost.signers_opted_in()
+
+    @admin.display(description=_("link"))
+    def link(self, cohost):
+        url = settings.SITE_URL + cohost.link(self.link_language(cohost))
+        return format_html('<a href="{}" dir="ltr">{}</a>', url, url)
+
+    def link_language(self, cohost) -> str:
+        raise NotImplementedError

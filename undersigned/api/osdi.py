@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import Literal
 
 from django.conf import settings
+from django.db.models import Q
 from ninja import Path, Query, Router
 from ninja.security import APIKeyHeader
 from pydantic import Field
 
-from undersigned.petitions.models import Petition, Signature
+from undersigned.petitions.models import CoHost, Petition, Signature
 
 from . import cursors
 from .caching import private_json, public_json
@@ -267,7 +268,7 @@ def list_signatures(request, path: Path[SlugPath], feed: Query[SignatureQuery]):
     tombstones of erased ones, by when each last changed (as /private/signatures)."""
     refuse_unknown_params(request, SignatureQuery)
     api_key = request.auth
-    petition = Petition.objects.filter(slug=path.slug, organiser=api_key.organisation_id).first()
+    petition = readable_petition(api_key.organisation_id, path.slug)
     if petition is None:
         raise ApiError(404, "not found")
     chosen, next_cursor = signature_rows_of(api_key, petition, feed)
@@ -277,11 +278,22 @@ def list_signatures(request, path: Path[SlugPath], feed: Query[SignatureQuery]):
             "per_page": feed.limit,
             "_links": page_links(request, next_cursor),
             "_embedded": {
-                "osdi:signatures": [signature_resource(row, petition_link) for row in chosen]
+                "osdi:signatures": [
+                    signature_resource(row, petition_link, api_key.organisation_id)
+                    for row in chosen
+                ]
             },
         },
         content_type=HAL,
     )
+
+
+def readable_petition(organisation_id: int, slug: str) -> Petition | None:
+    """A petition the key's organisation runs or co-hosts (it then reads only the signers
+    who opted in to it: the rows come from the private feed's query)."""
+    cohosted = CoHost.objects.filter(organisation_id=organisation_id).values("petition")
+    petitions = Petition.objects.filter(Q(organiser=organisation_id) | Q(pk__in=cohosted))
+    return petitions.filter(slug=slug).first()
 
 
 def signature_rows_of(api_key, petition: Petition, feed: SignatureQuery):
@@ -330,7 +342,7 @@ def petition_resource(petition: Petition) -> dict:
     }
 
 
-def signature_resource(row: Signature, petition_link: dict) -> dict:
+def signature_resource(row: Signature, petition_link: dict, organisation: int) -> dict:
     erased = row.erased_at is not None
     resource = {
         "identifiers": [f"undersigned:signature-{row.pk}"],
@@ -346,7 +358,8 @@ def signature_resource(row: Signature, petition_link: dict) -> dict:
         return resource
     if row.source:
         resource["referrer_data"] = {"source": row.source}
-    resource["_embedded"] = {"osdi:person": person_resource(person_fields(row))}
+    as_cohost = row.petition.organiser_id != organisation
+    resource["_embedded"] = {"osdi:person": person_resource(person_fields(row, as_cohost))}
     return resource
 
 

@@ -144,6 +144,11 @@ class EndorsementItem(Strict):
     contact_email: str
     language: str
     created_at: datetime
+    source: str
+    consent_text: str | None = Field(
+        description="For a co-host's key: the consent the contact gave the co-host."
+    )
+    consent_version: str | None
 
 
 class EndorsementPage(Strict):
@@ -293,7 +298,8 @@ class EndorsementQuery(Strict):
     operation_id="listOwnEndorsements",
 )
 def list_endorsements(request, feed: Query[EndorsementQuery]):
-    """Endorsements of the organisation's letters, by when they last changed."""
+    """Endorsements of the organisation's letters, and of the letters it co-hosts those
+    whose contact opted in to it, by when they last changed."""
     refuse_unknown_params(request, EndorsementQuery)
     api_key = request.auth
     kind = f"endorsements:{api_key.pk}"
@@ -301,9 +307,10 @@ def list_endorsements(request, feed: Query[EndorsementQuery]):
     chosen = list(rows[: feed.limit + 1])
     more = len(chosen) > feed.limit
     chosen = chosen[: feed.limit]
+    organisation = api_key.organisation_id
     return private_json(
         {
-            "items": [endorsement_item(row) for row in chosen],
+            "items": [endorsement_item(row, organisation) for row in chosen],
             "next_cursor": cursors.make(kind, chosen[-1].updated_at.isoformat(), chosen[-1].pk)
             if more
             else None,
@@ -314,7 +321,7 @@ def list_endorsements(request, feed: Query[EndorsementQuery]):
 def endorsement_query(api_key: ApiKey, feed: EndorsementQuery):
     """From the cursor or `updated_since` on, in the order of the `endorsement_feed` index."""
     rows = (
-        Endorsement.objects.filter(letter__organiser=api_key.organisation_id)
+        access.for_organisation(Endorsement.objects.all(), api_key.organisation_id)
         .select_related("letter")
         .order_by("updated_at", "pk")
     )
@@ -334,7 +341,8 @@ def changed_from(rows, field: str, feed, cursor_kind: str):
     return rows
 
 
-def endorsement_item(row: Endorsement) -> dict:
+def endorsement_item(row: Endorsement, organisation: int) -> dict:
+    as_cohost = row.letter.organiser_id != organisation
     return {
         "id": row.pk,
         "letter": row.letter.slug,
@@ -347,6 +355,9 @@ def endorsement_item(row: Endorsement) -> dict:
         "contact_email": row.contact_email,
         "language": row.language,
         "created_at": row.created_at,
+        "source": row.source,
+        "consent_text": row.cohost_consent_text if as_cohost else None,
+        "consent_version": row.cohost_consent_version if as_cohost else None,
     }
 
 

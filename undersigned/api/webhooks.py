@@ -167,17 +167,35 @@ def signature_data(event: str, refs: dict, endpoint: WebhookEndpoint) -> dict:
         and not counted_only
         and signature.erased_at is None
         and event != "signature.erased"
+        and readable_by(signature, endpoint.organisation_id)
     ):
-        data.update(
-            {
-                "name": signature.name,
-                "email": signature.email,
-                "opt_in": signature.opt_in,
-                "consent_text": signature.consent_text,
-                "consent_version": signature.consent_version,
-            }
-        )
+        data.update({"name": signature.name, "email": signature.email})
+        data.update(consent_for(signature, endpoint.organisation_id))
     return data
+
+
+def readable_by(signature: Signature, organisation_id: int) -> bool:
+    """The organiser reads its signers; a co-host only those who opted in to it, while it
+    still co-hosts (asked again when sent: it may have been removed since)."""
+    if signature.petition.organiser_id == organisation_id:
+        return True
+    return signature.shared_organisation() == organisation_id
+
+
+def consent_for(signature: Signature, organisation_id: int) -> dict:
+    """The consent given to the endpoint's organisation: a co-host's own, not the
+    organiser's."""
+    if signature.petition.organiser_id != organisation_id:
+        return {
+            "opt_in": True,
+            "consent_text": signature.cohost_consent_text,
+            "consent_version": signature.cohost_consent_version,
+        }
+    return {
+        "opt_in": signature.opt_in,
+        "consent_text": signature.consent_text,
+        "consent_version": signature.consent_version,
+    }
 
 
 # Sending

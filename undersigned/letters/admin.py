@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from undersigned.actions import admin as cohost_admin
 from undersigned.actions.admin import MARKDOWN_HELP, ActionAdmin, markdown_preview, preview_links
 from undersigned.actions.slugs import unique_slug
 from undersigned.staff import access
@@ -25,6 +26,7 @@ from undersigned.staff.scoping import AuditedViews, ScopedAdmin, ScopedInline
 from . import embed, importer, services
 from .forms import ConfirmImportForm, ImportForm, MergeForm, RejectForm
 from .models import (
+    CoHost,
     Endorsement,
     EndorsementToReview,
     Letter,
@@ -92,6 +94,16 @@ class LetterTranslationInline(ScopedInline, admin.StackedInline):
     verbose_name_plural = gettext_lazy("translations")
 
 
+class CoHostForm(cohost_admin.CoHostForm):
+    class Meta(cohost_admin.CoHostForm.Meta):
+        model = CoHost
+
+
+class CoHostInline(cohost_admin.CoHostInline):
+    model = CoHost
+    form = CoHostForm
+
+
 @admin.register(Letter)
 class LetterAdmin(ActionAdmin):
     form = SlugFromTitleForm
@@ -118,7 +130,7 @@ class LetterAdmin(ActionAdmin):
             gettext_lazy("Signatories"),
             {"fields": ["accepts_public_endorsements", "signatory_order", "show_unconfirmed"]},
         ),
-        (gettext_lazy("Embed on another site"), {"fields": ["embed_code"]}),
+        (gettext_lazy("Embed on another site"), {"fields": ["embed_code", "cohost_codes"]}),
         (
             gettext_lazy("Advanced"),
             {"fields": ["slug", "translation_of"], "classes": ["collapse"]},
@@ -134,9 +146,9 @@ class LetterAdmin(ActionAdmin):
         "to_verify",
     ]
     list_filter = ["state", "language", "organiser"]
-    readonly_fields = ["state", "preview", "body_preview", "embed_code"]
+    readonly_fields = ["state", "preview", "body_preview", "embed_code", "cohost_codes"]
     search_fields = ["title", "slug"]
-    inlines = [LetterTranslationInline, NetworkInline, PressContactInline]
+    inlines = [LetterTranslationInline, NetworkInline, PressContactInline, CoHostInline]
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
@@ -177,6 +189,17 @@ class LetterAdmin(ActionAdmin):
                 "is optional: it fits the frame to its content."
             ),
         )
+
+    @admin.display(description=gettext_lazy("co-hosts' links and code"))
+    def cohost_codes(self, letter):
+        if letter.translation_of_id:  # co-hosts belong to the original
+            return gettext_lazy("Co-hosts are added on the original letter's page.")
+        return cohost_admin.cohost_codes(letter, letter.language, embed.iframe_code)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is CoHost:
+            cohost_admin.record_cohost_changes(request, form.instance, formset)
 
     @admin.display(description=gettext_lazy("signatories"), ordering="approved_count")
     def approved(self, letter):
@@ -459,6 +482,23 @@ class EndorsementAdmin(AuditedViews, ScopedAdmin):
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "letters/admin/action.html", context)
+
+
+@admin.register(CoHost)
+class CoHostAdmin(cohost_admin.CoHostAdmin):
+    list_display = ["organisation", "letter", "code", "through_link", "opted_in", "link"]
+    list_select_related = ["organisation", "letter"]
+
+    @admin.display(description=gettext_lazy("endorsements listed through its link"))
+    def through_link(self, cohost):
+        return cohost.signatures_through_link()
+
+    @admin.display(description=gettext_lazy("contacts opted in to its updates"))
+    def opted_in(self, cohost):
+        return cohost.signers_opted_in()
+
+    def link_language(self, cohost) -> str:
+        return cohost.letter.language
 
 
 @admin.register(EndorsementToReview)

@@ -16,14 +16,14 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from undersigned.actions.cohosts import sanitise_source
 from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.headers import framed_policy
 from undersigned.protection.limits import burst_wait, over_limit
 
 from . import services
-from .forms import EndorsementForm
-from .views import get_public_letter
+from .views import cohost_context, endorsement_form, get_public_letter
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +39,7 @@ def framed(response, letter):
 def embed(request, slug):
     letter = get_public_letter(slug)
     if request.method != "POST":
-        form = None
-        if letter.accepts_endorsements:
-            form = EndorsementForm(letter=letter, language=request.LANGUAGE_CODE)
+        form = endorsement_form(request, letter) if letter.accepts_endorsements else None
         return render_embed(request, letter, form)
     return embed_endorse(request, letter)
 
@@ -49,7 +47,7 @@ def embed(request, slug):
 def embed_endorse(request, letter):
     if not letter.accepts_endorsements:
         return render_embed(request, letter, None, status=403)
-    form = EndorsementForm(request.POST, letter=letter, language=request.LANGUAGE_CODE)
+    form = endorsement_form(request, letter, request.POST)
     if over_limit(request, "endorse", by_email=True, email_field="contact_email"):
         return render_embed(request, letter, form, status=429, busy=True)
     if not form.is_valid():
@@ -82,6 +80,7 @@ def render_embed(request, letter, form, status=200, **flags):
         "count": letter.signatories().count(),
         "organiser": letter.organiser.name_in(request.LANGUAGE_CODE),
         "full_page_url": letter.get_absolute_url(),
+        **cohost_context(request, getattr(form, "cohost", None)),
         **flags,
     }
     response = render(request, "letters/embed.html", context, status=status)
@@ -90,12 +89,15 @@ def render_embed(request, letter, form, status=200, **flags):
     return framed(response, letter)
 
 
-def iframe_code(letter) -> str:
-    """The copy-and-paste code of a letter's embed, for the staff page."""
+def iframe_code(letter, source: str = "partner") -> str:
+    """The copy-and-paste code of a letter's embed, for the staff page (`source`: the
+    partner's code, a co-host's own)."""
     url = settings.SITE_URL + reverse_in(letter.language, "letters:embed", letter.slug)
     script = settings.SITE_URL + static("undersigned/embed.js")
+    source = sanitise_source(source)
     return (
-        f'<iframe data-undersigned-embed src="{url}?source=partner" title="{escape(letter.title)}" '
+        f'<iframe data-undersigned-embed src="{url}?source={source}" '
+        f'title="{escape(letter.title)}" '
         'style="width:100%;max-width:40rem;height:50rem;border:0" loading="lazy"></iframe>\n'
         f'<script src="{script}" async></script>'
     )

@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from undersigned.actions.cohosts import sanitise_source
 from undersigned.protection.disposable import is_disposable
 from undersigned.protection.forms import BotTrapsMixin
 
+from .cohosts import cohost_opt_in_text
 from .models import Endorsement, Letter, Network
 from .services import EndorsementDetails
 
@@ -72,10 +74,21 @@ class EndorsementForm(BotTrapsMixin, forms.Form):
     # second or not at all). `website` is a real field here, so the trap is `comment`.
     comment = forms.CharField(required=False, max_length=2000)
     started = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+    # Where the organisation came from (`?source=`), sanitised, never an error: a mangled
+    # code must not stop anyone endorsing. A co-host's code adds its opt-in line.
+    source = forms.CharField(required=False, strip=True, widget=forms.HiddenInput)
+    cohost_opt_in = forms.BooleanField(required=False)
 
-    def __init__(self, *args, letter: Letter | None, language: str = "en", **kwargs):
+    def __init__(self, *args, letter: Letter | None, language: str = "en", cohost=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.letter = letter
+        self.cohost = cohost  # the CoHost whose link the contact used, or None
+        if cohost is None:  # no one else to hear from: a posted tick is ignored
+            del self.fields["cohost_opt_in"]
+        else:
+            self.fields["cohost_opt_in"].label = cohost_opt_in_text(
+                cohost.organisation.name_in(language), language
+            )
         if letter is None:
             # Without the database the networks cannot be listed: the ones ticked are carried
             # along as hidden inputs, so that nothing the organisation chose is lost.
@@ -102,6 +115,16 @@ class EndorsementForm(BotTrapsMixin, forms.Form):
 
     def clean_name(self) -> str:
         return " ".join(self.cleaned_data["name"].split())
+
+    def clean_source(self) -> str:
+        return sanitise_source(self.cleaned_data["source"])
+
+    @property
+    def chosen_cohost(self):
+        """The co-host organisation the contact asked for updates from, or None."""
+        if self.cohost is None or not self.cleaned_data.get("cohost_opt_in"):
+            return None
+        return self.cohost.organisation
 
     def clean_contact_email(self) -> str:
         email = self.cleaned_data["contact_email"].strip()
@@ -142,6 +165,8 @@ class EndorsementForm(BotTrapsMixin, forms.Form):
             contact_email=data["contact_email"],
             authorised=data["authorised"],
             networks=list(data.get("networks") or []),
+            source=data.get("source", ""),
+            cohost=self.chosen_cohost,
         )
 
 
@@ -154,6 +179,7 @@ class StaffEndorsementForm(EndorsementForm):
             self.fields[name].required = False
         for name in BOT_TRAPS:
             del self.fields[name]
+        del self.fields["source"]  # staff add what they verified: no link, no co-host
 
     @property
     def filled_by_a_bot(self) -> bool:

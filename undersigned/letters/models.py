@@ -9,7 +9,10 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from undersigned.actions import cohosts
+from undersigned.actions.cohosts import CoHosting
 from undersigned.actions.models import Action, State
+from undersigned.organisations.models import Organisation
 from undersigned.protection.crypto import EncryptedEmailField, EncryptedTextField, email_digest
 
 
@@ -388,6 +391,23 @@ class Endorsement(models.Model):
         editable=False,
         help_text=_("A daily-keyed hash of the address the form was sent from, for abuse review."),
     )
+    source = models.CharField(_("source"), max_length=64, blank=True, editable=False)
+    # The co-host whose link the contact came through and who they asked for updates from
+    # (docs/partners.md, "Co-hosted actions"); empty when they did not tick its line.
+    cohost = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # the partial index below: most endorsements come through no co-host
+        editable=False,
+        verbose_name=_("updates from co-host"),
+    )
+    cohost_consent_text = models.TextField(_("co-host consent text"), blank=True, editable=False)
+    cohost_consent_version = models.CharField(
+        _("co-host consent version"), max_length=40, blank=True, editable=False
+    )
 
     objects = EndorsementQuerySet.as_manager()
 
@@ -402,6 +422,11 @@ class Endorsement(models.Model):
             models.Index(fields=["letter", "status"], name="letters_endorsement_status"),
             # the partners' incremental pulls (api/private.py)
             models.Index(fields=["letter", "updated_at", "id"], name="endorsement_feed"),
+            models.Index(
+                fields=["cohost", "letter"],
+                condition=Q(cohost__isnull=False),
+                name="endorsement_by_cohost",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -421,6 +446,30 @@ class Endorsement(models.Model):
 
     def markers(self) -> str:
         return "".join(network.marker for network in self.networks.all())
+
+    # Shared with a co-host (read only, staff.access): the contacts who opted in to it, once
+    # they confirmed their address, unless staff rejected the endorsement.
+    @staticmethod
+    def shared_with(organisation_ids) -> Q:
+        opted_in = cohosts.opted_in_to(CoHost, "letter", "contact_erased_at", organisation_ids)
+        return opted_in & Q(confirmed_at__isnull=False) & ~Q(status=Endorsement.Status.REJECTED)
+
+    def shared_organisation(self) -> int | None:
+        if self.cohost_id is None or self.confirmed_at is None:
+            return None
+        if self.status == self.Status.REJECTED:
+            return None
+        if self.contact_erased_at is None and not cohosts.is_still_cohost(
+            CoHost, self.letter_id, self.cohost_id
+        ):
+            return None
+        return self.cohost_id
+
+    def partners(self) -> list[int]:
+        """The organisations told of this endorsement's events: the organiser, and the
+        co-host its contact opted in to while it still co-hosts the letter."""
+        shared = self.shared_organisation()
+        return [self.letter.original.organiser_id, *([shared] if shared else [])]
 
     @property
     def awaits_consent(self) -> bool:
@@ -457,6 +506,31 @@ def public_letters(language: str) -> list[Letter]:
     for group, letter in chosen.items():
         letter.signed = counts.get(group, 0)
     return list(chosen.values())
+
+
+class CoHost(CoHosting):
+    """A partner organisation promoting a letter (its original: translations share it)
+    with its own link (`?source=<code>`), its name on the page and its own opt-in line for
+    the contacts who came through it."""
+
+    letter = models.ForeignKey(
+        Letter,
+        on_delete=models.CASCADE,
+        related_name="cohosts",
+        limit_choices_to={"translation_of__isnull": True},
+        verbose_name=_("letter"),
+    )
+
+    action_field = "letter"
+    organisation_path = "letter__organiser"
+
+    class Meta(CoHosting.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "organisation"], name="one_letter_cohosting_per_organisation"
+            ),
+            models.UniqueConstraint(fields=["letter", "code"], name="one_letter_cohost_per_code"),
+        ]
 
 
 class EndorsementToReview(Endorsement):

@@ -11,9 +11,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from undersigned.audit.models import record
+from undersigned.organisations.models import Organisation
 from undersigned.protection.crypto import email_digest
 from undersigned.workers import events
 
+from .cohosts import COHOST_OPT_IN_VERSION, cohost_opt_in_text
 from .exports import endorsements_csv
 from .importer import Preview
 from .models import Endorsement, Letter, Network, normalise_name
@@ -39,6 +41,8 @@ class EndorsementDetails:
     contact_email: str
     authorised: bool
     networks: list[Network]
+    source: str = ""
+    cohost: Organisation | None = None  # the co-host the contact asked for updates from
 
 
 def endorse_letter(
@@ -145,12 +149,27 @@ def create_endorsement(letter: Letter, details: EndorsementDetails, **fields) ->
                 contact_name=details.contact_name,
                 contact_email=details.contact_email,
                 authorised=details.authorised,
+                **cohost_fields(details, fields.get("language") or letter.original.language),
                 **fields,
             )
             endorsement.networks.set(details.networks)
     except IntegrityError as error:  # a twin request won the race
         raise DuplicateEndorsement from error
     return endorsement
+
+
+def cohost_fields(details: EndorsementDetails, language: str) -> dict:
+    """Where the endorsement came from, and the consent its contact gave a co-host, worded
+    as they read it."""
+    cohost = details.cohost
+    return {
+        "source": details.source,
+        "cohost": cohost,
+        "cohost_consent_text": cohost_opt_in_text(cohost.name_in(language), language)
+        if cohost
+        else "",
+        "cohost_consent_version": COHOST_OPT_IN_VERSION if cohost else "",
+    }
 
 
 def next_position(letter: Letter) -> int:
@@ -172,8 +191,8 @@ def approve(endorsement: Endorsement, user) -> bool:
         if changed:
             record(user, "endorsement.approved", endorsement, letter=endorsement.letter.slug)
             tell_the_contact(endorsement)
-            letter = endorsement.letter.original
-            events.emit("endorsement.approved", letter.organiser_id, endorsement=endorsement.pk)
+            for organisation_id in endorsement.partners():
+                events.emit("endorsement.approved", organisation_id, endorsement=endorsement.pk)
     return changed
 
 

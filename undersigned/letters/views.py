@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from undersigned.actions.cohosts import sanitise_source
 from undersigned.protection import pow
 from undersigned.protection.clients import ip_hash
 from undersigned.protection.limits import burst_wait, over_limit
@@ -14,6 +15,7 @@ from undersigned.staff import access
 
 from . import consent as consent_tokens
 from . import services
+from .cohosts import cohost_for
 from .forms import EndorsementForm, ListFilterForm
 from .models import Endorsement, Letter, meaningful_country_total
 from .pdf import letter_pdf
@@ -71,8 +73,37 @@ def letter_detail(request, slug):
         "target_names": [target.name_in(letter.language) for target in letter.targets.all()],
         "preview": letter.state == Letter.State.DRAFT,
         "other_versions": letter.other_versions(),
+        **cohost_context(request, cohost_for(letter, request.GET.get("source"))),
     }
     return render(request, "letters/letter.html", context)
+
+
+def cohost_context(request, cohost) -> dict:
+    """A co-host's link names it beside the organiser and carries its code on to the form."""
+    if cohost is None:
+        return {}
+    return {"cohost": cohost.organisation.name_in(request.LANGUAGE_CODE), "source": cohost.code}
+
+
+def endorsement_form(request, letter: Letter, data=None) -> EndorsementForm:
+    """The form, with the co-host whose code the link (or the posted form) carries."""
+    source = sanitise_source((data if data is not None else request.GET).get("source"))
+    return EndorsementForm(
+        data,
+        letter=letter,
+        language=request.LANGUAGE_CODE,
+        cohost=cohost_for(letter, source),
+        initial={"source": source},
+    )
+
+
+def endorse_context(request, letter: Letter, form) -> dict:
+    return {
+        "letter": letter,
+        "form": form,
+        "organiser": letter.organiser.name_in(request.LANGUAGE_CODE),
+        **cohost_context(request, getattr(form, "cohost", None)),
+    }
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,8 +113,8 @@ def endorse(request, slug):
     letter = get_public_letter(slug)
     if not letter.accepts_endorsements:
         return render(request, "letters/endorse.html", {"letter": letter})
-    form = EndorsementForm(letter=letter, language=request.LANGUAGE_CODE)
-    return render(request, "letters/endorse.html", {"letter": letter, "form": form})
+    form = endorsement_form(request, letter)
+    return render(request, "letters/endorse.html", endorse_context(request, letter, form))
 
 
 def endorse_post(request, slug):
@@ -93,7 +124,7 @@ def endorse_post(request, slug):
         letter = get_public_letter(slug)
         if not letter.accepts_endorsements:
             return render(request, "letters/endorse.html", {"letter": letter}, status=403)
-        form = EndorsementForm(request.POST, letter=letter, language=request.LANGUAGE_CODE)
+        form = endorsement_form(request, letter, request.POST)
         if form.is_valid():
             if form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
                 return redirect("letters:thanks", slug=letter.slug)
@@ -107,7 +138,7 @@ def endorse_post(request, slug):
                 form.add_error("name", form.duplicate_message())
             else:
                 return redirect("letters:thanks", slug=letter.slug)
-        return render(request, "letters/endorse.html", {"letter": letter, "form": form})
+        return render(request, "letters/endorse.html", endorse_context(request, letter, form))
     except services.LetterClosed:
         return render(request, "letters/endorse.html", {"letter": letter}, status=403)
     except DatabaseError:

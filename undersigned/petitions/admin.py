@@ -1,16 +1,14 @@
-from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.actions import admin as cohost_admin
 from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
-from undersigned.audit.models import record
-from undersigned.organisations.models import Organisation
 from undersigned.staff import access
 from undersigned.staff.languages import fields_with_languages, language_fields_form
 from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, ScopedInline
@@ -65,39 +63,14 @@ class PhotoInline(ScopedInline, admin.StackedInline):
     fields = fields_with_languages(["position", "image", "alt_text", "credit"], PHOTO_TEXTS)
 
 
-class CoHostForm(forms.ModelForm):
-    """The co-host is named by its slug, typed: a select would list every organisation on
-    the installation to every organisation's staff."""
-
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.all(),
-        to_field_name="slug",
-        widget=forms.TextInput(attrs={"dir": "ltr", "size": 24}),
-        label=_("co-host (its slug)"),
-        help_text=_("The partner organisation's slug on this site, e.g. snhr."),
-        error_messages={"invalid_choice": _("No organisation on this site has this slug.")},
-    )
-
-    class Meta:
+class CoHostForm(cohost_admin.CoHostForm):
+    class Meta(cohost_admin.CoHostForm.Meta):
         model = CoHost
-        fields = ["organisation", "code"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.organisation_id:  # shown as its slug, as typed, not its id
-            self.initial["organisation"] = self.instance.organisation.slug
 
 
-class CoHostInline(ScopedInline, admin.TabularInline):
-    """Partner organisations promoting the petition, each with its own link; added and
-    removed by the organiser's staff (audited in PetitionAdmin.save_formset)."""
-
+class CoHostInline(cohost_admin.CoHostInline):
     model = CoHost
     form = CoHostForm
-    extra = 0
-    fields = ["organisation", "code"]
-    verbose_name = _("co-host")
-    verbose_name_plural = _("co-hosts (partners with their own link and opt-in line)")
 
 
 @admin.register(Petition)
@@ -157,53 +130,12 @@ class PetitionAdmin(ActionAdmin):
 
     @admin.display(description=_("co-hosts' links and code"))
     def cohost_codes(self, petition):
-        if petition.pk is None or not petition.slug:
-            return "—"
-        cohosts = list(petition.cohosts.select_related("organisation"))
-        if not cohosts:
-            return _("No co-hosts yet: add them under “co-hosts” below.")
-        return format_html_join(
-            "",
-            '<h4 class="cohost__name">{}</h4><p class="help">{}</p>'
-            '<input readonly size="80" dir="ltr" value="{}" aria-label="{}">'
-            '<textarea readonly rows="3" cols="80" dir="ltr" aria-label="{}">{}</textarea>',
-            (
-                (
-                    cohost.organisation,
-                    cohost_counts(cohost),
-                    settings.SITE_URL + cohost.link(petition.original_language),
-                    _("link"),
-                    _("code to copy"),
-                    embed.iframe_code(petition, cohost.code),
-                )
-                for cohost in cohosts
-            ),
-        )
+        return cohost_admin.cohost_codes(petition, petition.original_language, embed.iframe_code)
 
     def save_formset(self, request, form, formset, change):
-        """Co-hosts added and removed are on the record, in the same transaction."""
-        if formset.model is not CoHost:
-            return super().save_formset(request, form, formset, change)
         super().save_formset(request, form, formset, change)
-        for cohost in formset.new_objects:
-            record(
-                request.user,
-                "cohost.added",
-                cohost,
-                organisation_slug=cohost.organisation.slug,
-                code=cohost.code,
-            )
-        for cohost, changed in formset.changed_objects:
-            record(request.user, "cohost.changed", cohost, fields=changed, code=cohost.code)
-        for cohost in formset.deleted_objects:
-            record(
-                request.user,
-                "cohost.removed",
-                organisation=form.instance.organiser_id,
-                petition=form.instance.slug,
-                organisation_slug=cohost.organisation.slug,
-                code=cohost.code,
-            )
+        if formset.model is CoHost:
+            cohost_admin.record_cohost_changes(request, form.instance, formset)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -241,39 +173,13 @@ class PetitionAdmin(ActionAdmin):
         self.message_user(request, _("Counts rebuilt."))
 
 
-def cohost_counts(cohost: CoHost) -> str:
-    return _(
-        "%(through)s confirmed signatures through this link; %(opted)s opted in to its updates."
-    ) % {"through": cohost.signatures_through_link(), "opted": cohost.signers_opted_in()}
-
-
 @admin.register(CoHost)
-class CoHostAdmin(ScopedAdmin):
-    """Counts by co-host. The organiser's staff see every co-host of their petitions (and
-    add or change them on the petition's page); a co-host's staff see their own co-hostings,
-    read only (rows shared with them, staff.access)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
+class CoHostAdmin(cohost_admin.CoHostAdmin):
     list_display = ["organisation", "petition", "code", "through_link", "opted_in", "link"]
     list_select_related = ["organisation", "petition"]
 
-    @admin.display(description=_("confirmed signatures through its link"))
-    def through_link(self, cohost):
-        return cohost.signatures_through_link()
-
-    @admin.display(description=_("opted in to its updates"))
-    def opted_in(self, cohost):
-        return cohost.signers_opted_in()
-
-    @admin.display(description=_("link"))
-    def link(self, cohost):
-        url = settings.SITE_URL + cohost.link(cohost.petition.original_language)
-        return format_html('<a href="{}" dir="ltr">{}</a>', url, url)
+    def link_language(self, cohost) -> str:
+        return cohost.petition.original_language
 
 
 def body_preview(language: str):

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from undersigned.actions.cohosts import sanitise_source
 from undersigned.protection.disposable import is_disposable
 from undersigned.protection.forms import BotTrapsMixin
 from undersigned.protection.forms import start_token as protection_start_token
@@ -13,13 +14,7 @@ from .models import MESSAGE_MAX_LENGTH, Visibility
 
 # Zero-width joiner and non-joiner are part of how Arabic and Persian names are written.
 ALLOWED_FORMAT_CHARACTERS = {"\u200c", "\u200d"}
-SOURCE_CLEANER = re.compile(r"[^a-z0-9_.-]+")
 START_SALT = "undersigned.form-started"
-
-
-def sanitise_source(raw: str | None) -> str:
-    """A `?source=` code: lower-case letters, digits, `_ . -`, at most 64 characters."""
-    return SOURCE_CLEANER.sub("", (raw or "").lower())[:64]
 
 
 def has_invisible_controls(text: str) -> bool:

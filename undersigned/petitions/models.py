@@ -1,12 +1,10 @@
 import functools
 import random
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connections, models, transaction
 from django.db.models import F, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, TruncDay
@@ -15,6 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from undersigned.actions import cohosts
+from undersigned.actions.cohosts import CoHosting
 from undersigned.actions.models import Action, State
 from undersigned.emails.addresses import email_domain_label
 from undersigned.organisations.models import Organisation, Target
@@ -565,10 +565,23 @@ class Signature(models.Model):
     # never those who chose to be counted only.
     @staticmethod
     def shared_with(organisation_ids) -> Q:
-        return Q(cohost__in=organisation_ids) & ~Q(visibility=Visibility.COUNT)
+        opted_in = cohosts.opted_in_to(CoHost, "petition", "erased_at", organisation_ids)
+        return opted_in & ~Q(visibility=Visibility.COUNT)
 
     def shared_organisation(self) -> int | None:
-        return None if self.visibility == Visibility.COUNT else self.cohost_id
+        if self.visibility == Visibility.COUNT or self.cohost_id is None:
+            return None
+        if self.erased_at is None and not cohosts.is_still_cohost(
+            CoHost, self.petition_id, self.cohost_id
+        ):
+            return None
+        return self.cohost_id
+
+    def partners(self) -> list[int]:
+        """The organisations told of this signature's events: the organiser, and the
+        co-host the signer opted in to while it still co-hosts the petition."""
+        shared = self.shared_organisation()
+        return [self.petition.organiser_id, *([shared] if shared else [])]
 
     def fill_derived_fields(self) -> None:
         if self.email and not self.email_domain and self.erased_at is None:
@@ -606,7 +619,8 @@ class Signature(models.Model):
             )
             if confirmed:
                 self.petition.add_to_count()
-                events.emit("signature.confirmed", self.petition.organiser_id, signature=self.pk)
+                for organisation_id in self.partners():
+                    events.emit("signature.confirmed", organisation_id, signature=self.pk)
                 tallies.confirmed(self)
         return bool(confirmed)
 
@@ -731,79 +745,22 @@ class SupportMessage(models.Model):
         return parts[0] if parts else ""
 
 
-COHOST_CODE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
-COHOST_CODE_CLEANER = re.compile(r"[^a-z0-9_.-]+")
-
-
-class CoHost(models.Model):
+class CoHost(CoHosting):
     """A partner organisation promoting a petition with its own link (`?source=<code>`),
     its name on the page and its own opt-in line for the signers who came through it."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="cohosts")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("co-host")
-    )
-    code = models.CharField(
-        _("source code"),
-        max_length=64,
-        blank=True,
-        help_text=_(
-            "The co-host's ?source= in its link: lower-case letters, digits, - _ and . "
-            "Left empty, it is made from the organisation's slug."
-        ),
-    )
-    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
+    action_field = "petition"
     organisation_path = "petition__organiser"
 
-    class Meta:
-        ordering = ["added_at", "id"]
+    class Meta(CoHosting.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["petition", "organisation"], name="one_cohosting_per_organisation"
             ),
             models.UniqueConstraint(fields=["petition", "code"], name="one_cohost_per_code"),
         ]
-        verbose_name = _("co-host")
-        verbose_name_plural = _("co-hosts")
-
-    def __str__(self) -> str:
-        return str(self.organisation)
-
-    def link(self, language: str) -> str:
-        """The co-host's own address of the petition."""
-        return f"{self.petition.public_url(language)}?source={self.code}"
-
-    def signatures_through_link(self) -> int:
-        return self.petition.counted_signatures().filter(source=self.code).count()
-
-    def signers_opted_in(self) -> int:
-        """Confirmed signers who asked for the co-host's updates and may go to it."""
-        return (
-            self.petition.counted_signatures()
-            .filter(Signature.shared_with([self.organisation_id]))
-            .count()
-        )
-
-    def clean(self) -> None:
-        if not self.code and self.organisation_id:
-            self.code = COHOST_CODE_CLEANER.sub("", self.organisation.slug.lower())[:64]
-        if not COHOST_CODE.match(self.code or ""):
-            raise ValidationError(
-                {"code": _("Use lower-case letters, digits, - _ and . only (at most 64).")}
-            )
-        if self.organisation_id and self.organisation_id == self.petition.organiser_id:
-            raise ValidationError(
-                {"organisation": _("The organiser runs this petition: it cannot co-host it.")}
-            )
-
-    # The co-host's own staff see that it co-hosts (read only), and its counts.
-    @staticmethod
-    def shared_with(organisation_ids) -> Q:
-        return Q(organisation__in=organisation_ids)
-
-    def shared_organisation(self) -> int | None:
-        return self.organisation_id
 
 
 class ShareClick(models.Model):

@@ -83,12 +83,17 @@ def sign_petition(
                     add_message(signature, message)
                 if inserted and confirmed:
                     petition.add_to_count()
-                    events.emit(
-                        "signature.confirmed",
+                    # the co-host came from the petition's current co-hosts (the form)
+                    for organisation_id in [
                         petition.organiser_id,
-                        petition=petition.pk,
-                        email_digest=signature.email_digest,
-                    )
+                        *([cohost.pk] if cohost else []),
+                    ]:
+                        events.emit(
+                            "signature.confirmed",
+                            organisation_id,
+                            petition=petition.pk,
+                            email_digest=signature.email_digest,
+                        )
         elif transaction.get_connection().in_atomic_block:
             # inside a caller's transaction (a test's), a savepoint keeps a duplicate from
             # spoiling it; on its own the INSERT needs no transaction at all

@@ -38,14 +38,17 @@ def erase_signatures(ids: list[int]) -> int:
     digest the delivery app kept to send each address its update email once."""
     erased = 0
     for chunk in chunks(ids):
-        owners = dict(
+        owners = list(
             Signature.objects.filter(pk__in=chunk)
             .held()
-            .values_list("pk", "petition__organiser_id")
+            .values_list("pk", "petition__organiser_id", "cohost_id")
         )
         erased += Signature.objects.filter(pk__in=chunk).erase()
-        for pk, organisation_id in owners.items():
-            events.emit("signature.erased", organisation_id, signature=pk)
+        # a co-host the signer opted in to hears of it too, even one removed since: it may
+        # hold what it pulled while co-hosting (docs/partners.md, "Removing a co-host")
+        for pk, organisation_id, cohost_id in owners:
+            for told in [organisation_id, *([cohost_id] if cohost_id else [])]:
+                events.emit("signature.erased", told, signature=pk)
         UpdateEmail.objects.filter(signature_id__in=chunk).exclude(
             email_digest__startswith=ERASED_PREFIX
         ).update(email_digest=Concat(Value(ERASED_PREFIX), Cast("pk", CharField())))
