@@ -1,6 +1,10 @@
 """Staff sign-ins are throttled per account and per client, and staff sessions are short;
 each sign-in, failure and expiry is on the record."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from undersigned.audit.models import AuditEntry
@@ -110,6 +114,39 @@ def test_an_idle_staff_session_ends(client, world, clock, settings):
     response = client.get("/admin/petitions/petition/")
     assert response.status_code == 302 and response["Location"].startswith("/admin/login/")
     assert AuditEntry.objects.get(action="session.expired").detail == {"reason": "idle"}
+
+
+def test_a_session_active_every_forty_seconds_outlives_a_one_minute_idle_time(
+    client, world, clock, settings
+):
+    settings.STAFF_IDLE_MINUTES = 1
+    assert signed_in(sign_in(client, "campaigner_a", PASSWORD))
+    for _ in range(5):
+        clock.advance(40)
+        assert client.get("/admin/petitions/petition/").status_code == 200
+    clock.advance(61)
+    assert client.get("/admin/petitions/petition/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [("STAFF_SESSION_HOURS", "72"), ("STAFF_IDLE_MINUTES", "0"), ("STAFF_IDLE_MINUTES", "600")],
+)
+def test_sessions_longer_than_a_working_day_are_refused_at_start_up(name, value):
+    started = subprocess.run(
+        [sys.executable, "-c", "import undersigned.settings"],
+        env={**os.environ, name: value},
+        capture_output=True,
+        text=True,
+    )
+    assert started.returncode != 0
+    assert f"{name} must be between" in started.stderr
+
+
+def test_the_csrf_cookie_is_out_of_reach_of_scripts(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert response.cookies["csrftoken"]["httponly"]
 
 
 def test_a_staff_session_ends_after_a_working_day_however_busy(client, world, clock, settings):

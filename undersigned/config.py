@@ -27,14 +27,18 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ImproperlyConfigured(f"{name} must be one of {sorted(TRUE_WORDS | FALSE_WORDS)}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, low: int | None = None, high: int | None = None) -> int:
+    """A whole number; with `low`/`high`, one outside them is refused at start-up."""
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from error
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise ImproperlyConfigured(f"{name} must be between {low} and {high}, not {value}")
+    return value
 
 
 RATE = re.compile(r"[0-9]+/[0-9]*[smhd]")

@@ -183,8 +183,9 @@ AUTHENTICATION_BACKENDS = ["undersigned.staff.backends.MembershipBackend"]
 # Staff sign-ins and sessions (undersigned/staff/logins.py, sessions.py)
 LOGIN_FAILURES_ALLOWED = env_int("LOGIN_FAILURES_ALLOWED", 5)
 LOGIN_WAIT_SECONDS = env_int("LOGIN_WAIT_SECONDS", 60)
-STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
-STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 10)
+# staff sessions hold the keys to the signers: short, and never longer than a working day
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30, low=1, high=240)
+STAFF_SESSION_HOURS = env_int("STAFF_SESSION_HOURS", 10, low=1, high=12)
 SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 3600
 # Second factor (undersigned/staff/second_factor.py): authenticator apps, backup codes and
 # security keys. Operators and data officers must enrol before any page opens for them.
@@ -292,6 +293,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script of ours reads it: forms carry the token
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)

@@ -18,6 +18,7 @@ from .models import SignInDevice
 SIGNED_IN_AT = "staff_signed_in_at"
 SEEN_AT = "staff_seen_at"
 WRITE_EVERY = 60  # seconds: the session is saved at most once a minute for the idle clock
+# (or a quarter of the idle time, when that is shorter, so an active session never lapses)
 DEVICE_COOKIE = "staff_device"
 DEVICE_COOKIE_SALT = "undersigned.staff.device"
 DEVICE_COOKIE_DAYS = 400
@@ -94,5 +95,5 @@ class StaffSessionMiddleware:
             record(user, "session.expired", reason="idle" if idle else "too_long")
             return
         session.setdefault(SIGNED_IN_AT, started)
-        if moment - seen > WRITE_EVERY:
+        if moment - seen > min(WRITE_EVERY, settings.STAFF_IDLE_MINUTES * 15):
             session[SEEN_AT] = moment
