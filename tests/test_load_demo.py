@@ -120,3 +120,17 @@ def test_the_demo_petition_shows_approved_messages_in_both_languages(data_dir, c
     assert "Every family deserves to know the truth." in page
     assert "الحقيقة حق لكل عائلة." in page
     assert "a message staff have not read yet" not in page
+
+
+def test_the_demo_coalition_letter_is_co_hosted_with_a_link_each(data_dir, client):
+    from undersigned.letters.models import CoHost
+
+    call_command("load_demo")
+    call_command("load_demo")  # made once
+    hosts = CoHost.objects.filter(letter__slug="emergency-session-syria")
+    assert sorted(hosts.values_list("organisation__slug", "code")) == [
+        ("snhr", "snhr"),
+        ("the-syria-campaign", "tsc"),
+    ]
+    page = client.get("/en/letters/emergency-session-syria/?source=tsc").content.decode()
+    assert "Co-hosted by" in page

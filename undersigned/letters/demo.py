@@ -12,7 +12,7 @@ from undersigned.organisations.models import Organisation, Target
 from undersigned.protection.crypto import email_digest
 
 from . import importer, services
-from .models import Endorsement, Letter, Network, PressContact
+from .models import CoHost, Endorsement, Letter, Network, PressContact
 
 DATA = Path(__file__).parent / "demo_data"
 
@@ -51,6 +51,8 @@ LETTERS = [
     {
         "slug": "emergency-session-syria",
         "organiser": "civic",
+        # seed 003: one letter, many organisations promoting it, each with its own link
+        "cohosts": {"the-syria-campaign": "tsc", "snhr": "snhr"},
         "targets": [],
         "state": Letter.State.CLOSED,
         "signatory_order": Letter.Ordering.STAFF,
@@ -138,6 +140,12 @@ def load() -> list[str]:
     loaded = []
     for spec in LETTERS:
         original = load_letter(spec)
+        for slug, code in spec.get("cohosts", {}).items():
+            CoHost.objects.update_or_create(
+                letter=original,
+                organisation=Organisation.objects.get(slug=slug),
+                defaults={"code": code},
+            )
         imported = import_signatories(original, spec["signatories"])
         loaded.append(f"{original.slug} (+{imported} signatories)")
     return loaded
