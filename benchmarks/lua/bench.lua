@@ -31,6 +31,8 @@ function init(args)
   counter = 0
   signed = 0
   wrk.headers["Cookie"] = "csrftoken=" .. cookie
+  -- as every browser asks: the pages come gzipped, as visitors get them
+  wrk.headers["Accept-Encoding"] = "gzip, deflate, br"
 end
 
 local function sign()
