@@ -135,6 +135,8 @@ def test_a_campaigner_creates_a_petition_in_two_languages_without_a_slug(campaig
     assert form.index('name="en_title"') < form.index('name="organiser"')
     assert form.index('name="ar_title"') < form.index('name="organiser"')
     assert re.search(r'<fieldset class="module aligned[^"]*collapse', form)  # Advanced
+    cohosts = form[form.index('id="cohosts-group"') :]
+    assert "<details" in cohosts[: cohosts.index("</fieldset>")]  # folded away too
     response = campaigner.post(
         "/admin/petitions/petition/add/", petition_post(personas.organisation_a, target)
     )
@@ -499,6 +501,8 @@ def letter_post(letter, **extra) -> dict:
         "network_set-INITIAL_FORMS": "0",
         "press_contacts-TOTAL_FORMS": "0",
         "press_contacts-INITIAL_FORMS": "0",
+        "cohosts-TOTAL_FORMS": "0",
+        "cohosts-INITIAL_FORMS": "0",
     }
     data.update(extra)
     return data

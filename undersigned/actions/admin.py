@@ -195,6 +195,7 @@ class CoHostInline(ScopedInline, admin.TabularInline):
     form = CoHostForm
     extra = 0
     fields = ["organisation", "code"]
+    classes = ["collapse"]  # technical: each partner's source code, folded away like Advanced
     verbose_name = _("co-host")
     verbose_name_plural = _("co-hosts (partners with their own link and opt-in line)")
 
