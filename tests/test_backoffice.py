@@ -554,6 +554,8 @@ def test_a_new_letter_gets_its_slug_from_its_title(campaigner, personas):
             "network_set-INITIAL_FORMS": "0",
             "press_contacts-TOTAL_FORMS": "0",
             "press_contacts-INITIAL_FORMS": "0",
+            "cohosts-TOTAL_FORMS": "0",
+            "cohosts-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
