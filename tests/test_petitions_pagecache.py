@@ -135,3 +135,16 @@ def test_a_stale_copy_is_renewed_by_one_request_while_others_are_served(
     PetitionText.objects.filter(petition=petition, language="en").update(title="Renewed title")
     assert "Renewed title" in client.get(URL).content.decode()  # this request renews it
     assert cache.get(key)["fresh_until"] > 0
+
+
+def test_a_form_sent_without_its_token_is_refused_plainly_in_the_pages_language():
+    from undersigned.petitions.models import Signature
+
+    make_petition(double_opt_in=False)
+    stranger = Client(enforce_csrf_checks=True)
+    refused = stranger.post("/ar/petitions/free-the-detained/", signer())
+    page = refused.content.decode()
+    assert refused.status_code == 403
+    assert 'lang="ar" dir="rtl"' in page and "تعذّر إرسال النموذج" in page
+    assert "CSRF" not in page and 'href="/ar/"' in page
+    assert not Signature.objects.exists()

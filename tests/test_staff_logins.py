@@ -60,6 +60,8 @@ def test_wrong_passwords_are_slowed_then_even_the_right_one_waits(client, world,
 
     failures = AuditEntry.objects.filter(action="sign_in.failed")
     assert failures.count() == 6
+    refusals = AuditEntry.objects.filter(action="sign_in.refused", username="campaigner_a")
+    assert [entry.detail["wait"] for entry in refusals.order_by("pk")] == [60, 120]
     assert {entry.detail["username"] for entry in failures} == {"campaigner_a"}
     assert all("wrong" not in str(entry.detail) for entry in failures)  # no passwords
     assert AuditEntry.objects.get(action="sign_in.succeeded").username == "campaigner_a"

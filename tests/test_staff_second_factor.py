@@ -198,6 +198,12 @@ def test_the_second_step_needs_its_csrf_token(world, personas, enrolled):
     )
     assert careful.post(VERIFY, {"code": code_now(device)}).status_code == 403
     assert follow_to_signers(careful) == VERIFY
+    careful.cookies["django_language"] = "ar"
+    refused = careful.post(VERIFY, {"code": code_now(device)}, HTTP_ACCEPT_LANGUAGE="ar")
+    page = refused.content.decode()
+    assert refused.status_code == 403 and 'lang="ar" dir="rtl"' in page
+    assert "تعذّر إرسال النموذج" in page and "CSRF" not in page
+    assert follow_to_signers(careful) == VERIFY
 
 
 def test_a_tampered_session_is_no_session(client, world, personas, enrolled):
@@ -378,3 +384,32 @@ def test_the_demo_passwords_pass_the_validators(db, settings, tmp_path):
     for line in lines:
         username, password = line.split()[:2]
         password_validation.validate_password(password, User.objects.get(username=username))
+
+
+def test_a_burst_of_wrong_codes_warns_the_owner_that_the_password_is_known(
+    client, world, personas, enrolled, settings, smtp_server, run_tasks
+):
+    settings.LOGIN_FAILURES_ALLOWED = 3
+    device, _codes = enrolled
+    sign_in(client, "data_officer_a")
+    for _ in range(3):
+        client.post(VERIFY, {"code": "000000"})
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+    client.post(VERIFY, {"code": code_now(device)})  # refused while locked
+    run_tasks()
+    sent = [m for m in smtp_server.messages if m["to"] == ["data_officer_a@example.org"]]
+    assert len(sent) == 1
+    body = sent[0]["message"].get_body(("plain",)).get_content()
+    assert "right password" in body and "3 times" in body
+    assert "someone else knows your password" in body
+    refusal = AuditEntry.objects.get(action="second_factor.refused")
+    assert refusal.user == personas.data_officer_a and refusal.detail["wait"] > 0
+    assert code_now(device) not in str(refusal.detail)
+
+
+def test_a_code_typed_in_eastern_arabic_digits_is_read(client, world, personas, enrolled):
+    device, _codes = enrolled
+    sign_in(client, "data_officer_a")
+    arabic = code_now(device).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = client.post(VERIFY, {"code": arabic, "next": SIGNERS})
+    assert response.status_code == 302 and response["Location"] == SIGNERS

@@ -1,11 +1,16 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
+from undersigned.staff.scoping import AuditedViews
+
 from .models import OutboxMessage
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(AuditedViews, admin.ModelAdmin):
+    """The operator's local outbox: recipients' addresses, so each look is on the record."""
+
+    audit_name = "outbox_messages"
     list_display = ["created_at", "to", "subject"]
     search_fields = ["to", "subject"]
     readonly_fields = ["created_at", "to", "subject", "headers", "text_body", "html_preview"]

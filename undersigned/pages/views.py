@@ -4,6 +4,7 @@ import sys
 from django.core import signing
 from django.db import DatabaseError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_http_methods
 from django.views.defaults import server_error as plain_server_error
@@ -48,6 +49,14 @@ def confirm(request, token):
     if request.method == "POST":
         return redirect(handler.confirm(pk))
     return render(request, "pages/confirm.html", {"confirmation": confirmation})
+
+
+def csrf_failure(request, reason=""):
+    """A form refused for its missing or wrong CSRF token: a plain page in the page's
+    language, in the site's style (Django's own is in English and technical)."""
+    staff = request.path.startswith("/admin/")
+    way_back = reverse("admin:index") if staff else reverse("home")
+    return render(request, "403_csrf.html", {"way_back": way_back}, status=403)
 
 
 @requires_csrf_token

@@ -5,11 +5,12 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Q
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.audit.models import AuditEntry
+from undersigned.audit.models import AuditEntry, record
 from undersigned.organisations.models import Organisation, Target
 
 from . import access, members, second_factor
@@ -250,3 +251,51 @@ class AuditEntryAdmin(ReadOnly, ScopedAdmin):
         return entries.filter(
             Q(organisation__in=ids) | Q(organisation=None, user__in=members_accounts)
         )
+
+
+# An account's flags that change what it may reach, and the audit code of each change.
+ACCOUNT_FLAGS = {
+    "is_superuser": ("account.superuser_granted", "account.superuser_removed"),
+    "is_staff": ("account.staff_granted", "account.staff_removed"),
+    "is_active": ("account.activated", "account.deactivated"),
+}
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(UserAdmin):
+    """Django's accounts page (operators only), with each change that widens or narrows an
+    account's reach, and each password an operator sets, on the record."""
+
+    def save_model(self, request, obj, form, change):
+        before = User.objects.filter(pk=obj.pk).values(*ACCOUNT_FLAGS).first() if change else {}
+        super().save_model(request, obj, form, change)
+        if not change:
+            record(request.user, "account.created", obj, superuser=obj.is_superuser)
+        for flag, (granted, removed) in ACCOUNT_FLAGS.items():
+            if change and before[flag] != getattr(obj, flag):
+                record(request.user, granted if getattr(obj, flag) else removed, obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        changed = sorted({"groups", "user_permissions"} & set(form.changed_data))
+        if change and changed:
+            record(request.user, "account.permissions_changed", form.instance, fields=changed)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        saved = response.status_code == 302 and response.url != request.get_full_path()
+        if request.method == "POST" and saved:
+            record(request.user, "account.password_changed", User.objects.get(pk=id))
+        return response
+
+    def delete_model(self, request, obj):
+        record(request.user, "account.deleted", obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for account in queryset:
+            record(request.user, "account.deleted", account)
+        super().delete_queryset(request, queryset)

@@ -19,23 +19,41 @@ class ThrottledLoginForm(AdminAuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         wait = logins.wait_seconds(self.request, username)
         if wait:
-            raise forms.ValidationError(refusal(wait), code="throttled")
+            raise forms.ValidationError(
+                refused(self.request, username, "sign_in.refused", wait), code="throttled"
+            )
         try:
             return super().clean()
         except forms.ValidationError:
-            failures = logins.record_failure(self.request, username)
-            account = account_named(username)
-            if account and failures == settings.LOGIN_FAILURES_ALLOWED:
-                language = translation.get_language()
-                tasks.warn_of_failed_sign_ins.enqueue(account.pk, failures, language)
-            record(
-                account,
-                "sign_in.failed",
-                username=username[:150],
-                client=ip_hash(self.request),
-                failures=failures,
-            )
+            failed(self.request, username, "sign_in.failed", step=PASSWORD)
             raise
+
+
+PASSWORD, CODE = "password", "code"  # the step of the sign-in that failed
+
+
+def failed(request, username: str, action: str, step: str) -> int:
+    """Count a failed step of a sign-in and put it on the record; the account's owner is
+    emailed when its failures reach the throttle. Returns the account's failures."""
+    failures = logins.record_failure(request, username)
+    account = account_named(username)
+    if account and failures == settings.LOGIN_FAILURES_ALLOWED:
+        language = translation.get_language()
+        tasks.warn_of_failed_sign_ins.enqueue(account.pk, failures, language, step)
+    record(account, action, username=username[:150], client=ip_hash(request), failures=failures)
+    return failures
+
+
+def refused(request, username: str, action: str, wait: int) -> str:
+    """A sign-in step refused while the account or the client waits: on the record."""
+    record(
+        account_named(username),
+        action,
+        username=username[:150],
+        client=ip_hash(request),
+        wait=wait,
+    )
+    return refusal(wait)
 
 
 def refusal(seconds: int) -> str:

@@ -12,6 +12,8 @@ from django.utils.http import urlencode
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.audit.models import record
+
 from . import second_factor, views
 from .forms import ThrottledLoginForm
 
@@ -30,6 +32,12 @@ class StaffAdminSite(admin.AdminSite):
             next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
             return redirect(f"{where}?{urlencode({'next': next_url})}")
         return super().login(request, extra_context)
+
+    def password_change(self, request, extra_context=None):
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            record(request.user, "account.password_changed", request.user)
+        return response
 
     def get_urls(self):
         def page(view):

@@ -14,7 +14,9 @@ def owner(user_pk: int):
 
 
 @task()
-def warn_of_failed_sign_ins(user_pk: int, failures: int, language: str) -> bool:
+def warn_of_failed_sign_ins(
+    user_pk: int, failures: int, language: str, step: str = "password"
+) -> bool:
     user = owner(user_pk)
     if user is None:
         return False
@@ -22,7 +24,12 @@ def warn_of_failed_sign_ins(user_pk: int, failures: int, language: str) -> bool:
         "staff/emails/failed_sign_ins",
         to=user.email,
         language=language,
-        context={"user": user, "failures": failures, "admin_url": admin_url()},
+        context={
+            "user": user,
+            "failures": failures,
+            "password_known": step == "code",
+            "admin_url": admin_url(),
+        },
     )
     return True
 

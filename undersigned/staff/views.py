@@ -29,13 +29,13 @@ from django_otp_webauthn.views import (
 )
 
 from undersigned.audit.models import record
-from undersigned.protection.clients import ip_hash
 
 from . import access, logins, second_factor
-from .forms import refusal
+from .forms import CODE, failed, refused
 from .second_factor import ENROL, VERIFY
 
 NEW_APP = "second_factor_new_app"
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 
 
 class CodeForm(forms.Form):
@@ -48,7 +48,8 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self):
-        code = "".join(self.cleaned_data["code"].split()).lower()
+        # Arabic keyboards type Eastern Arabic (or Persian) digits: read them as 0-9.
+        code = "".join(self.cleaned_data["code"].split()).lower().translate(DIGITS)
         if not (code.isascii() and code.isalnum()):
             raise forms.ValidationError(_("Type the code with its digits and letters only."))
         return code
@@ -111,14 +112,14 @@ def verify(request, context):
     user = request.user
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = logins.wait_seconds(request, user.get_username())
+        username = user.get_username()
+        wait = logins.wait_seconds(request, username)
         if wait:
-            form.add_error("code", refusal(wait))
+            form.add_error("code", refused(request, username, "second_factor.refused", wait))
         elif device := match_token(user, form.cleaned_data["code"]):
             return verified(request, device, context["next_url"])
         else:
-            failures = logins.record_failure(request, user.get_username())
-            record(user, "second_factor.failed", client=ip_hash(request), failures=failures)
+            failed(request, username, "second_factor.failed", step=CODE)
             form.add_error("code", wrong_code())
     context.update(
         title=gettext("Give your code"),

@@ -11,15 +11,18 @@ from django.views.decorators.http import require_POST
 from undersigned.delivery.models import TargetResponse
 from undersigned.emails.sending import templated_email
 from undersigned.staff import access
-from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
+from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, ScopedInline
 
 from . import updates
 from .models import Subscription, Update, UpdateText
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(ReadOnly, ScopedAdmin):
-    """Read only: people subscribe and unsubscribe themselves. No address in the list."""
+class SubscriptionAdmin(AuditedViews, ReadOnly, ScopedAdmin):
+    """Read only: people subscribe and unsubscribe themselves. No address in the list; each
+    look at the list or at one subscriber (their address) is on the record."""
+
+    audit_name = "subscriptions"
 
     list_display = ["organisation", "status", "language", "source", "created_at", "confirmed_at"]
     list_filter = ["status", "language", "organisation"]
