@@ -202,3 +202,25 @@ def test_readable_docs_are_served_from_our_own_host(client):
     html = response.content.decode()
     assert "swagger-ui-bundle.js" in html
     assert "//cdn" not in html and "unpkg" not in html
+
+
+def test_the_counts_plain_path_answers_as_the_documented_operation(client, settings):
+    """Plain GETs of the count skip the framework (urls.py); every other request goes
+    through it: both answer in the same shape, readable from any origin."""
+    make_petition()
+    missing = client.get("/api/v1/petitions/no-such-petition/count")
+    assert missing.json() == {"error": "not found"}
+    assert missing["Access-Control-Allow-Origin"] == "*"
+    assert missing["Cache-Control"] == "no-store"
+    for odd in ("%C3%A9t%C3%A9", "x" * 121, "a%20b"):
+        refused = client.get(f"/api/v1/petitions/{odd}/count")
+        assert refused.status_code == 422, odd
+        assert refused.json()["fields"][0]["location"] == "path"
+    refused = client.get(COUNT + "?since=yesterday")
+    assert refused.status_code == 422 and refused.json()["fields"][0]["name"] == "since"
+    assert client.options(COUNT).status_code == 204
+    settings.RATE_LIMITS = {"api": {"ip": "1/m"}}
+    assert client.get(COUNT).status_code == 200
+    limited = client.get(COUNT)
+    assert limited.status_code == 429 and limited["Retry-After"] == "60"
+    assert limited["Access-Control-Allow-Origin"] == "*"

@@ -97,12 +97,17 @@ def public_petition(slug: str) -> Petition:
 def petition_count(request, path: Path[SlugPath]):
     """The confirmed-signature count: cheap (a cached sum of a few shard rows) and cacheable
     by any CDN for two seconds, so pages and partners can poll it during a surge."""
+    return count_answer(request, path.slug)
+
+
+def count_answer(request, slug: str):
+    """The count's answer, for the operation above and for its plain GETs (see urls.py)."""
     throttle(request)
-    count = remembered(f"api-count:{path.slug}", lambda: count_for(path.slug))
+    count = remembered(f"api-count:{slug}", lambda: count_for(slug))
     if count is None:
         raise ApiError(404, "not found")
     return public_json(
-        request, {"slug": path.slug, "count": count}, max_age=COUNT_MAX_AGE, stale=COUNT_STALE
+        request, {"slug": slug, "count": count}, max_age=COUNT_MAX_AGE, stale=COUNT_STALE
     )
 
 

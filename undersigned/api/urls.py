@@ -1,10 +1,12 @@
 import functools
+import re
 
 from django.http import HttpResponse
 from django.urls import path
 
+from . import public
 from .api import api
-from .errors import error_response
+from .errors import ApiError, error_response
 
 KEYED_PREFIX = "/api/v1/private/"
 PREFLIGHT_MAX_AGE = 86400
@@ -52,8 +54,34 @@ def preflight() -> HttpResponse:
     return response
 
 
+PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,120}")  # what the operation's schema accepts
+
+
+def plain_count_gets(operation_view):
+    """Every open petition page, badge and partner polls the count during a surge: a plain
+    GET (no query string, a slug the schema accepts) skips the framework's request parsing
+    and answers through the operation's own function; anything else goes through the
+    framework, so the documented operation and this path answer alike."""
+
+    @functools.wraps(operation_view)
+    def view(request, slug):
+        plain = request.method == "GET" and not request.META.get("QUERY_STRING")
+        if not (plain and PLAIN_SLUG.fullmatch(slug)):
+            return operation_view(request, slug=slug)
+        try:
+            return public.count_answer(request, slug)
+        except ApiError as refused:
+            headers = refused.headers
+            return error_response(refused.status, refused.error, refused.fields, headers)
+
+    return view
+
+
 ninja_urls = api.urls
 for pattern in ninja_urls[0]:
-    pattern.callback = cors(json_not_allowed(pattern.callback))
+    view = json_not_allowed(pattern.callback)
+    if pattern.name == "petition_count":
+        view = plain_count_gets(view)
+    pattern.callback = cors(view)
 
 urlpatterns = [path("", ninja_urls)]
