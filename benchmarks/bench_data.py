@@ -102,7 +102,8 @@ def insert_sql(rows: int, pieces: dict) -> str:
     return f"""
     INSERT INTO {pieces["table"]} (petition_id, name, email, email_digest, email_domain,
         ip_hash, country, language, status, opt_in, consent_text, consent_version, source,
-        created_at, confirmed_at, duplicate_notice_at, erased_at, email_due)
+        created_at, confirmed_at, duplicate_notice_at, erased_at, email_due, visibility,
+        cohost_consent_text, cohost_consent_version)
     SELECT {pieces["petition"]},
         first[1 + (i * 7) % {len(FIRST)}] || ' ' || last[1 + (i * 13) % {len(LAST)}],
         e.token,
@@ -118,7 +119,9 @@ def insert_sql(rows: int, pieces: dict) -> str:
         sources[1 + (hashtext('s' || i) & 2147483647) % {len(SOURCES)}],
         t.at,
         CASE WHEN i % 20 = 0 THEN NULL ELSE t.at + interval '3 minutes' END,
-        NULL, NULL, false
+        NULL, NULL, false,
+        CASE WHEN i % 10 = 0 THEN 'count' WHEN i % 10 < 4 THEN 'public' ELSE 'target' END,
+        '', ''
     FROM generate_series(1, {rows}) AS i
     CROSS JOIN LATERAL (SELECT timestamptz '{pieces["opens"]}'
         + make_interval(secs => {DAYS * 86400 - 3600} * power(i::float8 / {rows}, 0.7)) AS at) t

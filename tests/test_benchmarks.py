@@ -1,6 +1,7 @@
 """The benchmark scripts import, parse their options, and the constant-rate load generator
 sends exactly the requests it schedules (no timing is asserted: these machines are shared)."""
 
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -87,3 +88,40 @@ def test_constant_rate_sends_each_scheduled_request_once():
     assert all(status in (200, 404) for _due, _latency, status in stream.results)
     window = constant_rate.windows(stream, 10)
     assert [(w["from_s"], w["requests"], w["errors"]) for w in window] == [(0, 60, 20)]
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="bench data is made on PostgreSQL only",
+)
+def test_bench_data_fills_a_database_the_staff_pages_can_read(worker_id):
+    """The scale data keeps up with the signature table: every column filled as the app
+    would, the indexes rebuilt, the count and the roll-ups made."""
+    import json
+    import subprocess
+    import sys
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    server = urlsplit(os.environ["DATABASE_URL"])
+    url = f"{server.scheme}://{server.netloc}/undersigned_data_{worker_id}_bench"
+    script = [sys.executable, "benchmarks/bench_data.py", "--database-url", url]
+    try:
+        made = subprocess.run([*script, "--rows", "3000"], capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr[-3000:]
+        report = json.loads(made.stdout[made.stdout.index("{") :])
+        assert report["rows"] == 3000
+        with psycopg.connect(url) as conn:
+            visibility = dict(
+                conn.execute(
+                    "SELECT visibility, count(*) FROM petitions_signature GROUP BY 1"
+                ).fetchall()
+            )
+            indexes = conn.execute(
+                "SELECT count(*) FROM pg_indexes WHERE tablename = 'petitions_signature'"
+            ).fetchone()[0]
+        assert sum(visibility.values()) == 3000 and set(visibility) == {"public", "target", "count"}
+        assert indexes >= 9
+    finally:
+        subprocess.run([*script, "--drop"], capture_output=True)
