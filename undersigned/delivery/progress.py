@@ -31,7 +31,7 @@ CACHE_SECONDS = 60
 DOMAIN_SETTLED = timedelta(hours=1)
 DOMAIN_MIN = 50
 DOMAIN_GAP = 30
-OTHER_DOMAINS = "#"  # every domain that is not a big shared provider, pooled
+OTHER_DOMAINS = tallies.OTHER_DOMAINS  # every domain that is not a big shared provider
 
 
 @dataclass
@@ -48,20 +48,28 @@ class DomainRate:
         return self.confirmed + self.waiting
 
 
-def domain_rates(everything, now: datetime) -> list[DomainRate]:
+def domain_rates(groups: tallies.Groups, everything, now: datetime) -> list[DomainRate]:
     """Confirmed and still-waiting signatures by email domain (named providers; the rest
     pooled, since their domains are kept only as digests), and which large domain confirms
-    far less than the others."""
+    far less than the others: the tallied groups, less the signatures of the last
+    DOMAIN_SETTLED (an index range of the newest rows)."""
     counts: dict[str, list[int]] = {}
-    settled = everything.filter(
-        status__in=[Signature.Status.CONFIRMED, Signature.Status.PENDING],
-        created_at__lte=now - DOMAIN_SETTLED,
-    ).exclude(email_domain="")
+    waiting_or_counted = {Signature.Status.CONFIRMED: 0, Signature.Status.PENDING: 1}
+
+    def count(domain, status, n):
+        if domain and status in waiting_or_counted:
+            counts.setdefault(domain, [0, 0])[waiting_or_counted[status]] += n
+
+    unsettled = everything.filter(
+        status__in=list(waiting_or_counted), created_at__gt=now - DOMAIN_SETTLED
+    ).annotate(domain=tallies.POOLED_DOMAIN)
+    for domain, status, n in groups.domains:
+        count(domain, status, n)
     for domain, status, n in (
-        settled.values_list("email_domain", "status").annotate(n=Count("*")).order_by()
+        unsettled.values_list("domain", "status").annotate(n=Count("*")).order_by()
     ):
-        key = OTHER_DOMAINS if domain.startswith("#") else domain
-        counts.setdefault(key, [0, 0])[0 if status == Signature.Status.CONFIRMED else 1] += n
+        count(domain, status, -n)
+    counts = {d: [max(0, c), max(0, w)] for d, (c, w) in counts.items() if c + w > 0}
     all_confirmed = sum(c for c, _w in counts.values())
     everyone = sum(c + w for c, w in counts.values())
     rates = []
@@ -138,8 +146,8 @@ def roll_up_soon(petition_id: int) -> None:
 def compute(action: ActionRef) -> Progress:
     """Three scans of the action's signatures, whatever their number: by day and status (the
     index alone), by hour for the last HOURS (a range of the index), and by country, source
-    and status (the rows); plus one index probe per status for the latest signature, and for
-    a petition a fourth scan by email domain and status."""
+    and status (the rows); plus one index probe per status for the latest signature. A
+    petition's groups come from its daily roll-ups instead (with its email domains)."""
     counted = (
         Signature.Status.CONFIRMED.value if action.is_petition else Endorsement.Status.APPROVED
     )
@@ -161,7 +169,7 @@ def compute(action: ActionRef) -> Progress:
     if action.is_petition:
         groups = tallies.read(action.pk, since)
     else:
-        groups = tallies.live(everything, since, sources=False)
+        groups = tallies.live(everything, since, of_signatures=False)
     return assemble(action, groups, counted, hours_end, since)
 
 
@@ -208,7 +216,7 @@ def assemble(action, groups: tallies.Groups, counted: str, hours_end, since) -> 
             ((source, c, p) for source, (c, p) in sources.items()),
             key=lambda row: (-(row[1] + row[2]), row[0]),
         )
-        progress.by_domain = domain_rates(action.all_signatures(), progress.computed_at)
+        progress.by_domain = domain_rates(groups, action.all_signatures(), progress.computed_at)
         progress.share_clicks = list(
             ShareClick.objects.filter(petition_id=action.pk)
             .values_list("channel")

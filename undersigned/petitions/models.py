@@ -815,12 +815,13 @@ class PetitionCard:
 
 class DailyTally(models.Model):
     """How many signatures of one petition were signed on one (local) day, with one status,
-    in one hour of that day, from one country, or from one source."""
+    in one hour of that day, from one country, from one source, or from one email domain."""
 
     class Dimension(models.TextChoices):
         HOUR = "hour"  # value: the hour of the day, "00" to "23"
         COUNTRY = "country"
         SOURCE = "source"
+        DOMAIN = "domain"  # value: a big shared provider's name, "#" for all the others
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="tallies")
     day = models.DateField()
@@ -855,12 +856,14 @@ class TallyMark(models.Model):
 
 class TallyConfirmation(models.Model):
     """A signature confirmed after it was signed: one pending fewer and one confirmed more
-    in its day, hour, country and source, until the next roll-up adds it to the tallies."""
+    in its day, hour, country, source and email domain, until the next roll-up adds it to
+    the tallies."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="+")
     signed_at = models.DateTimeField()
     country = models.CharField(max_length=2)
     source = models.CharField(max_length=64, blank=True)
+    email_domain = models.CharField(max_length=64, blank=True, default="")  # as tallied
 
     class Meta:
         indexes = [models.Index(fields=["petition", "signed_at"], name="tally_confirmation_lookup")]

@@ -1,7 +1,7 @@
 """Daily roll-ups of each petition's signatures, for the staff's progress page.
 
-The tallies count a petition's signatures per day and status, in each hour, country and
-source of that day, up to a moment (`TallyMark.rolled_until`, a few minutes ago after each
+The tallies count a petition's signatures per day and status, in each hour, country,
+source and email domain of that day, up to a moment (`TallyMark.rolled_until`, a few minutes ago after each
 roll-up). The page reads the tallies, adds what happened since, and counts from the
 signatures themselves only those signed after that moment, so its cost does not grow
 with the number of signatures, and its figures are exact whenever it is read:
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import OperationalError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import ExtractHour, TruncDate, TruncDay, TruncHour
 from django.utils import timezone
 
@@ -37,6 +37,18 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 BATCH = 5000
 Dimension = DailyTally.Dimension
 PENDING, CONFIRMED = Signature.Status.PENDING.value, Signature.Status.CONFIRMED.value
+OTHER_DOMAINS = "#"
+# A big shared provider by its name; every other domain (kept only as a keyed digest,
+# "#…") pooled as one, so a day has a few dozen domain rows, not one per domain.
+POOLED_DOMAIN = Case(
+    When(email_domain__startswith="#", then=Value(OTHER_DOMAINS)),
+    default=F("email_domain"),
+    output_field=CharField(),
+)
+
+
+def pooled(email_domain: str) -> str:
+    return OTHER_DOMAINS if email_domain.startswith("#") else email_domain
 
 
 def local_day(moment: datetime) -> date:
@@ -65,6 +77,7 @@ def confirmed(signature: Signature) -> None:
         signed_at=signature.created_at,
         country=str(signature.country),
         source=signature.source,
+        email_domain=pooled(signature.email_domain),
     )
 
 
@@ -189,12 +202,13 @@ Key = tuple  # (day, status, dimension, value)
 
 
 def counts(signatures: QuerySet) -> dict[Key, int]:
-    """The signatures' tally rows: per day and status, by hour, country and source."""
+    """The signatures' tally rows: per day and status, by hour, country, source, domain."""
     by_day = signatures.annotate(day=TruncDate("created_at"))
     groups = {
         Dimension.HOUR: by_day.annotate(value=ExtractHour("created_at")),
         Dimension.COUNTRY: by_day.annotate(value=F("country")),
         Dimension.SOURCE: by_day.annotate(value=F("source")),
+        Dimension.DOMAIN: by_day.annotate(value=POOLED_DOMAIN),
     }
     found: dict[Key, int] = {}
     for dimension, rows in groups.items():
@@ -206,19 +220,21 @@ def counts(signatures: QuerySet) -> dict[Key, int]:
 
 
 def confirmation_counts(confirmations: QuerySet) -> dict[Key, int]:
-    """Each confirmation: −1 pending and +1 confirmed, in its day's hour, country, source."""
+    """Each confirmation: −1 pending and +1 confirmed, in its day's hour, country, source
+    and domain."""
     rows = (
         confirmations.annotate(day=TruncDate("signed_at"), hour=ExtractHour("signed_at"))
-        .values_list("day", "hour", "country", "source")
+        .values_list("day", "hour", "country", "source", "email_domain")
         .annotate(n=Count("*"))
         .order_by()
     )
     found: dict[Key, int] = {}
-    for day, hour, country, source, n in rows:
+    for day, hour, country, source, domain, n in rows:
         for dimension, value in (
             (Dimension.HOUR, f"{hour:02d}"),
             (Dimension.COUNTRY, country),
             (Dimension.SOURCE, source),
+            (Dimension.DOMAIN, domain),
         ):
             for status, change in ((PENDING, -n), (CONFIRMED, n)):
                 key = (day, status, dimension, value)
@@ -244,6 +260,7 @@ class Groups:
     hours: list[tuple[datetime, str, int]] = field(default_factory=list)
     countries: list[tuple[str, str, int]] = field(default_factory=list)
     sources: list[tuple[str, str, int]] = field(default_factory=list)
+    domains: list[tuple[str, str, int]] = field(default_factory=list)  # pooled
 
 
 def read(petition_id: int, hours_since: datetime | None) -> Groups:
@@ -291,6 +308,8 @@ def groups_of(tallied: dict[Key, int], hours_since: datetime | None) -> Groups:
             days[day, status] = days.get((day, status), 0) + n
         elif dimension == Dimension.SOURCE:
             groups.sources.append((value, status, n))
+        elif dimension == Dimension.DOMAIN:
+            groups.domains.append((value, status, n))
         elif hours_since is not None:
             moment = timezone.make_aware(datetime.combine(day, time(int(value))))
             if moment >= hours_since:
@@ -299,8 +318,9 @@ def groups_of(tallied: dict[Key, int], hours_since: datetime | None) -> Groups:
     return groups
 
 
-def live(signatures: QuerySet, hours_since: datetime | None, sources: bool = True) -> Groups:
-    """The same groups counted from the rows (also used for a letter's endorsements)."""
+def live(signatures: QuerySet, hours_since: datetime | None, of_signatures: bool = True) -> Groups:
+    """The same groups counted from the rows (also used for a letter's endorsements, which
+    have no source or email domain)."""
 
     def grouped(*fields, rows=signatures):
         return list(rows.values_list(*fields).annotate(n=Count("*")).order_by())
@@ -308,8 +328,10 @@ def live(signatures: QuerySet, hours_since: datetime | None, sources: bool = Tru
     groups = Groups(
         days=grouped("at", "status", rows=signatures.annotate(at=TruncDay("created_at"))),
         countries=grouped("country", "status"),
-        sources=grouped("source", "status") if sources else [],
     )
+    if of_signatures:
+        groups.sources = grouped("source", "status")
+        groups.domains = grouped("domain", "status", rows=signatures.annotate(domain=POOLED_DOMAIN))
     if hours_since is not None:
         recent = signatures.filter(created_at__gte=hours_since)
         groups.hours = grouped("at", "status", rows=recent.annotate(at=TruncHour("created_at")))
@@ -328,4 +350,5 @@ def add(first: Groups, second: Groups) -> Groups:
         hours=merged(first.hours, second.hours),
         countries=merged(first.countries, second.countries),
         sources=merged(first.sources, second.sources),
+        domains=merged(first.domains, second.domains),
     )
