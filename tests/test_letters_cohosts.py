@@ -144,3 +144,9 @@ def test_the_form_pages_in_arabic_lead_to_the_arabic_version_keeping_the_source(
         assert response["Location"] == f"/ar/letters/stop-the-attacks-ar/{view}/?source=partner-aid"
         page = client.get(response["Location"]).content.decode()
         assert "أوقفوا الهجمات على المدنيين" in page and "عون الشركاء" in page, view
+
+
+def test_the_other_version_is_read_through_the_cohosts_link_too(client, cohosted):
+    page = client.get(PAGE + "?source=partner-aid").content.decode()
+    assert 'href="/ar/letters/stop-the-attacks-ar/?source=partner-aid"' in page
+    assert 'href="/ar/letters/stop-the-attacks-ar/"' in client.get(PAGE).content.decode()
