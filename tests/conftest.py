@@ -112,6 +112,15 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture
+def no_script_page(browser):
+    """A phone-sized page with JavaScript off: every public form must work in it."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
 class SMTPCollector:
     """A real SMTP server on loopback that keeps every message it accepts."""
 

@@ -16,6 +16,7 @@ from undersigned.api.models import WebhookDelivery, WebhookEndpoint
 from undersigned.api.webhooks import new_secret
 from undersigned.petitions.models import Signature
 from undersigned.petitions.services import sign_petition
+from undersigned.protection.crypto import email_digest
 from undersigned.supporters.services import erase_signer
 
 from .conftest import free_port
@@ -273,3 +274,94 @@ def test_a_cohosts_endpoint_hears_only_of_signers_opted_in_to_it(receiver, run_t
     (event,) = receiver.received
     assert event["data"]["name"] == "Opted In" and event["data"]["email"] == "in@example.org"
     assert "Partner Aid" in event["data"]["consent_text"] and event["data"]["opt_in"] is True
+
+
+def cohosted_letter():
+    from undersigned.letters.models import CoHost as LetterCoHost
+
+    from .letters_fixtures import make_letter
+
+    letter = make_letter()
+    partner = make_organiser("partner-aid", "Partner Aid", "عون الشركاء")
+    LetterCoHost.objects.create(letter=letter, organisation=partner, code="partner-aid")
+    return letter, partner
+
+
+def endorse_and_approve(letter, name, cohost=None):
+    from undersigned.letters import services as letters
+
+    from .letters_fixtures import details, staff_user
+
+    found = details(name, source="partner-aid", cohost=cohost, contact_email=f"{name}@example.org")
+    endorsement = letters.endorse_letter(letter, found, "en")
+    letters.confirm_endorsement(endorsement.pk)
+    endorsement.refresh_from_db()
+    assert letters.approve(endorsement, staff_user(f"mod-{endorsement.pk}"))
+    return endorsement
+
+
+def test_a_letter_cohost_hears_of_approved_endorsements_opted_in_to_it_only(receiver, run_tasks):
+    letter, partner = cohosted_letter()
+    endpoint_for(partner, receiver, ["endorsement.approved"], personal=True)
+    opted = endorse_and_approve(letter, "opted", cohost=partner)
+    endorse_and_approve(letter, "unticked")  # came through the link, did not tick its line
+    run_tasks()
+    assert receiver.rejected == 0
+    (event,) = receiver.received
+    assert event["type"] == "endorsement.approved"
+    assert event["data"] == {
+        "endorsement": opted.pk,
+        "letter": "stop-the-attacks",
+        "name": "opted",
+        "country": "SY",
+    }
+
+
+def test_a_removed_letter_cohost_hears_of_no_later_approval(receiver, run_tasks):
+    from undersigned.letters.models import CoHost as LetterCoHost
+
+    letter, partner = cohosted_letter()
+    endpoint_for(partner, receiver, ["endorsement.approved"])
+    LetterCoHost.objects.all().delete()
+    endorse_and_approve(letter, "opted", cohost=partner)
+    run_tasks()
+    assert receiver.received == []
+
+
+def test_the_organiser_hears_of_every_approved_endorsement(receiver, run_tasks):
+    letter, partner = cohosted_letter()
+    endpoint_for(letter.organiser, receiver, ["endorsement.approved"])
+    endorse_and_approve(letter, "opted", cohost=partner)
+    endorse_and_approve(letter, "unticked")
+    run_tasks()
+    assert sorted(event["data"]["name"] for event in receiver.received) == ["opted", "unticked"]
+
+
+def test_a_removed_petition_cohost_still_hears_of_an_erasure(receiver, run_tasks):
+    from undersigned.petitions.models import CoHost
+
+    partner = make_organiser("partner-aid", "Partner Aid", "عون الشركاء")
+    petition = make_petition(double_opt_in=False)
+    CoHost.objects.create(petition=petition, organisation=partner, code="partner-aid")
+    endpoint_for(partner, receiver, ["signature.erased"], personal=True)
+    sign_petition(
+        petition, **signer(), opt_in=False, language="en", source="partner-aid",
+        cohost_opt_in=True, cohost=partner,
+    )  # fmt: skip
+    sign_petition(
+        petition, **signer(name="Not Opted", email="no@example.org"), opt_in=False,
+        language="en", source="partner-aid",
+    )  # fmt: skip
+    opted = Signature.objects.get(email_digest=email_digest("amal@example.org"))
+    CoHost.objects.all().delete()  # removed: it may still hold what it pulled
+    erase_signer(opted.email_digest)
+    erase_signer(email_digest("no@example.org"))
+    run_tasks()
+    (event,) = receiver.received
+    assert event["type"] == "signature.erased"
+    assert event["data"] == {
+        "signature": opted.pk,
+        "petition": "free-the-detained",
+        "country": "LB",
+        "erased": True,
+    }

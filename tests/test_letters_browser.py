@@ -55,3 +55,22 @@ def test_filter_the_list_by_country_without_javascript(live_server, browser):
     assert "Beta Relief" in page.locator(".signatory-list li").inner_text()
     assert page.locator(".signatory-list li").get_attribute("value") == "2"
     context.close()
+
+
+def form_look(page) -> list[str]:
+    fieldset = page.locator(".endorse-form fieldset").first
+    label = page.locator(".endorse-form .label").first
+    return [
+        fieldset.evaluate("e => getComputedStyle(e).borderRadius"),
+        fieldset.evaluate("e => getComputedStyle(e).borderTopStyle"),
+        label.evaluate("e => getComputedStyle(e).fontWeight"),
+    ]
+
+
+def test_the_embeds_form_is_styled_like_the_endorse_page(live_server, page):
+    make_letter()
+    page.goto(f"{live_server.url}/en/letters/stop-the-attacks/endorse/")
+    on_its_page = form_look(page)
+    assert on_its_page[1] == "solid" and on_its_page[2] == "600"
+    page.goto(f"{live_server.url}/en/letters/stop-the-attacks/embed/")
+    assert form_look(page) == on_its_page

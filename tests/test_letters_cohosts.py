@@ -4,6 +4,7 @@ staff and keys read only the contacts who opted in to it, and lose them once rem
 import pytest
 from django.test import Client
 
+from undersigned.actions.lifecycle import close_action
 from undersigned.api.keys import create_key
 from undersigned.api.models import ApiKey
 from undersigned.letters import services
@@ -115,3 +116,37 @@ def test_another_organisations_staff_see_nothing(client, cohosted):
     client.force_login(stranger)
     assert "Opted Org" not in client.get("/admin/letters/endorsement/").content.decode()
     assert "Partner Aid" not in client.get("/admin/letters/cohost/").content.decode()
+
+
+def test_a_closed_letters_form_pages_still_name_the_cohost(client, cohosted):
+    letter, _partner = cohosted
+    close_action(letter, None)
+    for url in [ENDORSE, EMBED]:
+        page = client.get(url + "?source=partner-aid").content.decode()
+        assert "no longer takes new signatures" in page, url
+        assert "co-hosted by Partner Aid" in page and "cohost_opt_in" not in page, url
+        assert f'href="{PAGE}?source=partner-aid"' in page, url  # back through its own link
+        assert "co-hosted" not in client.get(url).content.decode(), url
+
+
+def test_the_embed_leads_to_the_letter_through_the_cohosts_link(client, cohosted):
+    assert (
+        f'href="{PAGE}?source=partner-aid"'
+        in client.get(EMBED + "?source=partner-aid").content.decode()
+    )
+    assert f'href="{PAGE}"' in client.get(EMBED).content.decode()
+
+
+def test_the_form_pages_in_arabic_lead_to_the_arabic_version_keeping_the_source(client, cohosted):
+    for view in ["endorse", "embed"]:
+        response = client.get(f"/ar/letters/stop-the-attacks/{view}/?source=partner-aid")
+        assert response.status_code == 302, view
+        assert response["Location"] == f"/ar/letters/stop-the-attacks-ar/{view}/?source=partner-aid"
+        page = client.get(response["Location"]).content.decode()
+        assert "أوقفوا الهجمات على المدنيين" in page and "عون الشركاء" in page, view
+
+
+def test_the_other_version_is_read_through_the_cohosts_link_too(client, cohosted):
+    page = client.get(PAGE + "?source=partner-aid").content.decode()
+    assert 'href="/ar/letters/stop-the-attacks-ar/?source=partner-aid"' in page
+    assert 'href="/ar/letters/stop-the-attacks-ar/"' in client.get(PAGE).content.decode()

@@ -2,28 +2,20 @@
 
 import pytest
 
-from undersigned.petitions.models import CoHost, Signature
+from undersigned.petitions.models import Signature
 
-from .factories import make_organiser, make_petition
+from .cohosts_fixtures import PARTNER_CODE, cohost, tick_cohost_line
+from .factories import make_petition
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def no_script_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_a_signer_opts_in_to_the_cohost_whose_link_they_followed(live_server, no_script_page):
     page = no_script_page
     petition = make_petition(double_opt_in=False)
-    partner = make_organiser("partner-aid", "Partner Aid", "عون الشركاء")
-    CoHost.objects.create(petition=petition, organisation=partner, code="partner-aid")
+    partner = cohost(petition)
     url = f"{live_server.url}/en/petitions/free-the-detained/"
-    page.goto(url + "?source=partner-aid")
+    page.goto(url + f"?source={PARTNER_CODE}")
     assert "co-hosted by Partner Aid" in page.locator(".petition__kicker").inner_text()
     line = page.get_by_label("Keep me updated by email by Partner Aid", exact=False)
     organiser_line = page.get_by_label("other actions by Rights Watchers", exact=False)
@@ -32,7 +24,7 @@ def test_a_signer_opts_in_to_the_cohost_whose_link_they_followed(live_server, no
     page.get_by_label("Full name").fill("Amal Haddad")
     page.get_by_label("Email", exact=True).fill("amal@example.org")
     page.get_by_label("Country").select_option("LB")
-    page.locator("label[for=id_cohost_opt_in]").click()  # the label ticks its box
+    tick_cohost_line(page)
     assert line.is_checked()
     page.get_by_role("button", name="Sign the petition").click()
     page.wait_for_url(f"{url}thanks/")

@@ -9,14 +9,6 @@ from .factories import make_petition
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def no_script_page(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_a_signer_picks_counted_only_without_javascript(live_server, no_script_page):
     page = no_script_page
     make_petition(double_opt_in=False)

@@ -6,6 +6,7 @@ revealed); operators see everything; a visitor who is not staff is sent to the l
 """
 
 import pytest
+from django.utils import timezone
 
 from undersigned.api.models import ApiKey
 from undersigned.audit.models import AuditEntry
@@ -773,3 +774,159 @@ def test_a_cohosts_key_reads_only_the_signers_who_opted_in_to_it(client, world, 
         COHOST_SHOWN
     ]
     assert "Signer of B" in [item["name"] for item in body["items"]]  # B's own, as before
+
+
+# Co-hosts of letters: organisation B co-hosts A's letter
+
+LETTER_COHOST_SHOWN = "Endorser opted in to B"
+LETTER_NEVER_TO_B = [
+    "Endorser through B only",
+    "Endorser unconfirmed for B",
+    "Endorser rejected by A",
+    "Aid of A",
+    "contact@a.example.org",
+    "through-b@example.org",
+]
+
+
+def endorsement_probes(world) -> list[str]:
+    """Every way into A's endorsements from a list: filters, search (by name, by the exact
+    contact address) and the moderation queue."""
+    listing, queue = "/admin/letters/endorsement/", "/admin/letters/endorsementtoreview/"
+    letter = world.a.letter.pk
+    return [
+        listing,
+        f"{listing}?letter__id__exact={letter}",
+        f"{listing}?status__exact=pending_review",
+        f"{listing}?status__exact=rejected",
+        f"{listing}?status__exact=approved",
+        f"{listing}?consent__exact=own",
+        f"{listing}?authorised__exact=1",
+        f"{listing}?q=Endorser",
+        f"{listing}?q=Aid",
+        f"{listing}?q=contact@a.example.org",
+        f"{listing}?q=through-b@example.org",
+        queue,
+        f"{queue}?letter__id__exact={letter}",
+        f"{queue}?q=Endorser",
+    ]
+
+
+def endorsement_pages(endorsement) -> list[str]:
+    base = f"/admin/letters/endorsement/{endorsement.pk}"
+    return [
+        f"{base}/change/",
+        f"{base}/history/",
+        f"/admin/letters/endorsementtoreview/{endorsement.pk}/change/",
+    ]
+
+
+def export(client, *endorsements, **fields):
+    ids = [endorsement.pk for endorsement in endorsements]
+    data = {"action": "export_selected", "_selected_action": ids, "index": 0, **fields}
+    return client.post("/admin/letters/endorsement/", data)
+
+
+@pytest.fixture
+def data_officer_b(world):
+    from .personas import member
+
+    return member("data_officer_b", DATA_OFFICER, world.personas.organisation_b)
+
+
+@pytest.fixture
+def letter_cohosted_by_b(world):
+    """B co-hosts A's letter: one contact opted in to B and confirmed; one came through B's
+    link without ticking its line; one opted in but never confirmed; one opted in and was
+    rejected by A's staff."""
+    from undersigned.letters.models import CoHost
+
+    b = world.personas.organisation_b
+    cohost = CoHost.objects.create(letter=world.a.letter, organisation=b, code="coalition-b")
+    rows = [
+        (LETTER_COHOST_SHOWN, b, Endorsement.Status.PENDING_REVIEW, True),
+        ("Endorser through B only", None, Endorsement.Status.PENDING_REVIEW, True),
+        ("Endorser unconfirmed for B", b, Endorsement.Status.PENDING_EMAIL, False),
+        ("Endorser rejected by A", b, Endorsement.Status.REJECTED, True),
+    ]
+    for name, opted_to, status, confirmed in rows:
+        Endorsement.objects.create(
+            letter=world.a.letter,
+            name=name,
+            contact_email="opted@example.org"
+            if opted_to and confirmed
+            else "through-b@example.org",
+            status=status,
+            confirmed_at=timezone.now() if confirmed else None,
+            source="coalition-b",
+            cohost=opted_to,
+            cohost_consent_text="Keep me updated by Coalition B" if opted_to else "",
+        )
+    return cohost
+
+
+def a_endorsements(world):
+    return list(Endorsement.objects.filter(letter__organiser=world.personas.organisation_a))
+
+
+def assert_sees_of_a_only(client, world, shown: list[str]):
+    for url in endorsement_probes(world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        hidden = [name for name in LETTER_NEVER_TO_B if name not in url]  # the search box
+        assert not any(name in html for name in hidden), url
+        if shown and url == "/admin/letters/endorsement/":
+            assert all(name in html for name in shown)
+    for endorsement in a_endorsements(world):
+        wanted = 200 if endorsement.name in shown else 404
+        for url in endorsement_pages(endorsement):
+            if "endorsementtoreview" in url and endorsement.status != "pending_review":
+                wanted_here = 404
+            else:
+                wanted_here = wanted
+            assert client.get(url).status_code == wanted_here, (endorsement.name, url)
+
+
+def test_b_staff_find_none_of_as_endorsements(client, world, data_officer_b):
+    for user in [world.personas.campaigner_b, data_officer_b]:
+        client.force_login(user)
+        assert_sees_of_a_only(client, world, shown=[])
+        assert client.get(f"/admin/letters/letter/{world.a.letter.pk}/export/").status_code == 404
+        assert export(client, world.a.pending).status_code == 404
+        assert export(client, world.a.pending, world.b.pending).status_code == 404
+    everything = export(client, world.b.pending, select_across="1")  # B's officer, all rows
+    assert everything["Content-Type"].startswith("text/csv")
+    csv = everything.content.decode("utf-8-sig")
+    assert "contact@b.example.org" in csv
+    assert "Aid of A" not in csv and "contact@a.example.org" not in csv
+
+
+def test_a_letter_cohosts_staff_see_only_the_contacts_opted_in_to_it(
+    client, world, data_officer_b, letter_cohosted_by_b
+):
+    client.force_login(data_officer_b)
+    assert_sees_of_a_only(client, world, shown=[LETTER_COHOST_SHOWN])
+    opted = Endorsement.objects.get(name=LETTER_COHOST_SHOWN)
+    page = client.get(f"/admin/letters/endorsement/{opted.pk}/change/").content.decode()
+    assert "opted@example.org" in page  # the contact asked the co-host for its updates
+    # read only: no export of the organiser's contacts, no letter pages, no moderation
+    assert client.get(f"/admin/letters/letter/{world.a.letter.pk}/export/").status_code == 404
+    assert client.get(f"/admin/letters/letter/{world.a.letter.pk}/change/").status_code == 404
+    assert export(client, opted).status_code == 403
+    assert (
+        post_action(client, "/admin/letters/endorsement/", "approve_selected", opted).status_code
+        == 403
+    )
+    assert Endorsement.objects.get(pk=opted.pk).status == Endorsement.Status.PENDING_REVIEW
+
+
+def test_a_removed_letter_cohosts_staff_see_nothing_of_it(
+    client, world, data_officer_b, letter_cohosted_by_b
+):
+    letter_cohosted_by_b.delete()
+    client.force_login(data_officer_b)
+    assert_sees_of_a_only(client, world, shown=[])
+    opted = Endorsement.objects.get(name=LETTER_COHOST_SHOWN)
+    assert export(client, opted).status_code == 404
+    assert "Letter of A" not in client.get("/admin/letters/cohost/").content.decode()

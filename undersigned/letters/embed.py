@@ -23,7 +23,14 @@ from undersigned.protection.headers import framed_policy
 from undersigned.protection.limits import burst_wait, over_limit
 
 from . import services
-from .views import cohost_context, endorsement_form, get_public_letter
+from .cohosts import cohost_for
+from .views import (
+    cohost_context,
+    endorsement_form,
+    get_public_letter,
+    source_of,
+    version_redirect,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +46,8 @@ def framed(response, letter):
 def embed(request, slug):
     letter = get_public_letter(slug)
     if request.method != "POST":
+        if response := version_redirect(request, letter, "letters:embed"):
+            return framed(response, letter)
         form = endorsement_form(request, letter) if letter.accepts_endorsements else None
         return render_embed(request, letter, form)
     return embed_endorse(request, letter)
@@ -73,14 +82,16 @@ def embed_endorse(request, letter):
 
 
 def render_embed(request, letter, form, status=200, **flags):
+    cohost = form.cohost if form is not None else cohost_for(letter, source_of(request))
     context = {
         "letter": letter,
         "form": form,
         "form_action": reverse("letters:embed", args=[letter.slug]),
         "count": letter.signatories().count(),
         "organiser": letter.organiser.name_in(request.LANGUAGE_CODE),
-        "full_page_url": letter.get_absolute_url(),
-        **cohost_context(request, getattr(form, "cohost", None)),
+        # a co-host's frame leads to the letter through its own link
+        "full_page_url": letter.get_absolute_url() + (f"?source={cohost.code}" if cohost else ""),
+        **cohost_context(request, cohost),
         **flags,
     }
     response = render(request, "letters/embed.html", context, status=status)

@@ -4,6 +4,7 @@ import math
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from undersigned.actions.cohosts import sanitise_source
@@ -28,15 +29,16 @@ def get_public_letter(slug: str) -> Letter:
     return get_object_or_404(queryset, slug=slug)
 
 
-def version_redirect(request, letter: Letter):
-    """Switching the page's language leads to the letter's version in that language."""
+def version_redirect(request, letter: Letter, view: str = "letters:detail"):
+    """Switching the page's language leads to the same page of the letter's version in
+    that language (its query, a co-host's `?source=`, kept)."""
     if letter.language == request.LANGUAGE_CODE:
         return None
     version = letter.version_in(request.LANGUAGE_CODE)
     if version is None:
         return None
     query = request.GET.urlencode()
-    return redirect(version.get_absolute_url() + (f"?{query}" if query else ""))
+    return redirect(reverse(view, args=[version.slug]) + (f"?{query}" if query else ""))
 
 
 def get_letter_for_reader(request, slug: str) -> Letter:
@@ -85,6 +87,13 @@ def cohost_context(request, cohost) -> dict:
     return {"cohost": cohost.organisation.name_in(request.LANGUAGE_CODE), "source": cohost.code}
 
 
+def source_of(request) -> str:
+    """The `?source=` code the link (or the posted form) carries, sanitised."""
+    return sanitise_source(
+        (request.POST if request.method == "POST" else request.GET).get("source")
+    )
+
+
 def endorsement_form(request, letter: Letter, data=None) -> EndorsementForm:
     """The form, with the co-host whose code the link (or the posted form) carries."""
     source = sanitise_source((data if data is not None else request.GET).get("source"))
@@ -97,12 +106,15 @@ def endorsement_form(request, letter: Letter, data=None) -> EndorsementForm:
     )
 
 
-def endorse_context(request, letter: Letter, form) -> dict:
+def endorse_context(request, letter: Letter, form=None) -> dict:
+    """Without a form (the letter is closed), the co-host whose link was followed is still
+    named."""
+    cohost = form.cohost if form is not None else cohost_for(letter, source_of(request))
     return {
         "letter": letter,
         "form": form,
         "organiser": letter.organiser.name_in(request.LANGUAGE_CODE),
-        **cohost_context(request, getattr(form, "cohost", None)),
+        **cohost_context(request, cohost),
     }
 
 
@@ -111,8 +123,10 @@ def endorse(request, slug):
     if request.method == "POST":
         return endorse_post(request, slug)
     letter = get_public_letter(slug)
+    if response := version_redirect(request, letter, "letters:endorse"):
+        return response
     if not letter.accepts_endorsements:
-        return render(request, "letters/endorse.html", {"letter": letter})
+        return render(request, "letters/endorse.html", endorse_context(request, letter))
     form = endorsement_form(request, letter)
     return render(request, "letters/endorse.html", endorse_context(request, letter, form))
 
@@ -123,7 +137,9 @@ def endorse_post(request, slug):
             return endorse_refused(request, slug, status=429)
         letter = get_public_letter(slug)
         if not letter.accepts_endorsements:
-            return render(request, "letters/endorse.html", {"letter": letter}, status=403)
+            return render(
+                request, "letters/endorse.html", endorse_context(request, letter), status=403
+            )
         form = endorsement_form(request, letter, request.POST)
         if form.is_valid():
             if form.filled_by_a_bot:  # a bot is thanked like anyone, and nothing is kept
@@ -140,7 +156,7 @@ def endorse_post(request, slug):
                 return redirect("letters:thanks", slug=letter.slug)
         return render(request, "letters/endorse.html", endorse_context(request, letter, form))
     except services.LetterClosed:
-        return render(request, "letters/endorse.html", {"letter": letter}, status=403)
+        return render(request, "letters/endorse.html", endorse_context(request, letter), status=403)
     except DatabaseError:
         logger.exception("Could not store an endorsement of %s", slug)
         return endorse_refused(request, slug, status=503)
