@@ -13,7 +13,7 @@ from undersigned.emails.models import OutboxMessage
 from undersigned.letters import consent
 from undersigned.letters.models import Endorsement, Letter
 
-from .letters_fixtures import add_signatory, make_letter
+from .letters_fixtures import add_signatory, form_data, make_letter
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +44,24 @@ def import_csv(admin_client, letter, content=CSV):
 
 
 def consent_link(smtp_server, address) -> str:
+    """The link of the first email to `address`."""
+    links = consent_links(smtp_server, address)
+    assert links, f"no email to {address}"
+    return links[0]
+
+
+def consent_links(smtp_server, address) -> list[str]:
+    """The "confirm or withdraw" link of each email to `address` (a link in each, as text
+    and as a real link in the HTML part)."""
+    links = []
     for index, message in enumerate(smtp_server.messages):
         if message["to"] == [address]:
             text, html = smtp_server.bodies(index)
             link = re.search(r"http://127\.0\.0\.1:8000(/\w\w/letters/consent/[^/\s]+/)", text)
+            assert link, f"no withdraw link in {message['message']['Subject']!r}"
             assert f'href="http://127.0.0.1:8000{link.group(1)}"' in html
-            return link.group(1)
-    raise AssertionError(f"no email to {address}")
+            links.append(link.group(1))
+    return links
 
 
 def public_list(client) -> str:
@@ -289,3 +300,75 @@ def test_contacts_are_erased_when_the_letter_s_retention_runs_out(run_tasks, set
     assert Endorsement.objects.get(name="Women Now").contact_email == "women@example.org"
     entry = AuditEntry.objects.get(action="endorsement_contacts.erased")
     assert entry.detail["erased"] == 1
+
+
+# An organisation that endorsed through the public form can withdraw from its emails too
+
+ENDORSE = PAGE + "endorse/"
+
+
+def endorse_and_confirm(client, smtp_server, run_tasks, capture) -> Endorsement:
+    """The public form, then the link of the confirmation email (over real SMTP)."""
+    with capture(execute=True):
+        assert client.post(ENDORSE, form_data()).status_code == 302
+    run_tasks()
+    text, _html = smtp_server.bodies(0)
+    confirm = re.search(r"http://127\.0\.0\.1:8000(/en/confirm/\S+/)", text).group(1)
+    with capture(execute=True):
+        client.post(confirm)
+    return Endorsement.objects.get(name="Syrian Civil Defence")
+
+
+def approve_in_admin(admin_client, endorsement):
+    admin_client.post(
+        "/admin/letters/endorsementtoreview/",
+        {"action": "approve_selected", "_selected_action": [endorsement.pk]},
+    )
+    endorsement.refresh_from_db()
+
+
+def test_a_self_endorsed_organisation_withdraws_from_the_approval_email(
+    admin_client, client, smtp_server, run_tasks, django_capture_on_commit_callbacks
+):
+    make_letter()
+    endorsement = endorse_and_confirm(
+        client, smtp_server, run_tasks, django_capture_on_commit_callbacks
+    )
+    approve_in_admin(admin_client, endorsement)
+    run_tasks()
+    assert endorsement.status == "approved" and endorsement.consent == "own"
+    subjects = [m["message"]["Subject"] for m in smtp_server.messages]
+    assert len(subjects) == 2 and "Your organisation is on the letter" in subjects[1]
+    # every email the organisation got carries a working link to withdraw
+    from_confirmation, from_approval = consent_links(smtp_server, "rana@example.org")
+    assert "Syrian Civil Defence" in public_list(client)
+
+    landing = client.get(from_approval).content.decode()
+    assert "The organisation has confirmed its endorsement" in landing
+    assert "Yes, we sign this letter" not in landing  # it signed itself: nothing to confirm
+    withdrawn = client.post(from_approval, {"answer": "withdraw"})
+    assert "Syrian Civil Defence is withdrawn from this letter" in withdrawn.content.decode()
+    assert Endorsement.objects.get(pk=endorsement.pk).status == "withdrawn"
+    entry = AuditEntry.objects.get(action="endorsement.retracted")
+    assert (entry.object_id, entry.detail["was"]) == (str(endorsement.pk), "approved")
+    assert "Syrian Civil Defence" not in public_list(client)
+    used = client.post(from_confirmation, {"answer": "withdraw"}).content.decode()
+    assert "This link has been used" in used
+    assert AuditEntry.objects.filter(action="endorsement.retracted").count() == 1
+
+
+def test_withdrawn_before_review_staff_cannot_list_it(
+    admin_client, client, smtp_server, run_tasks, django_capture_on_commit_callbacks
+):
+    make_letter()
+    endorsement = endorse_and_confirm(
+        client, smtp_server, run_tasks, django_capture_on_commit_callbacks
+    )
+    assert endorsement.status == "pending_review"
+    (from_confirmation,) = consent_links(smtp_server, "rana@example.org")
+    client.post(from_confirmation, {"answer": "withdraw"})
+    queue = admin_client.get("/admin/letters/endorsementtoreview/").content.decode()
+    assert "Syrian Civil Defence" not in queue
+    approve_in_admin(admin_client, endorsement)
+    assert endorsement.status == "withdrawn"
+    assert "Syrian Civil Defence" not in public_list(client)
