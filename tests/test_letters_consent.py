@@ -4,16 +4,20 @@ and the hand-over package follow the answer."""
 
 import json
 import re
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from undersigned.audit.models import AuditEntry
+from undersigned.delivery.models import Package
 from undersigned.emails.models import OutboxMessage
 from undersigned.letters import consent
-from undersigned.letters.models import Endorsement, Letter
+from undersigned.letters.models import Endorsement, Letter, ReadyPdf
 
+from .delivery_fixtures import packages_dir  # noqa: F401
 from .letters_fixtures import add_signatory, form_data, make_letter
+from .test_delivery_packages import pdf_text, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -372,3 +376,82 @@ def test_withdrawn_before_review_staff_cannot_list_it(
     approve_in_admin(admin_client, endorsement)
     assert endorsement.status == "withdrawn"
     assert "Syrian Civil Defence" not in public_list(client)
+
+
+# A withdrawal reaches everything made from the list: the kept PDF at once, the hand-over
+# package and its CSV, the CSV with contacts, the public API and partners' change feeds
+
+
+def letter_pdf_text(client, tmp_path) -> str:
+    response = client.get(PAGE + "pdf/")
+    assert response.status_code == 200
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(response.content)
+    return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+
+
+@pytest.mark.usefixtures("packages_dir")
+def test_a_withdrawal_leaves_the_kept_pdf_at_once_and_every_package(
+    admin_client, client, smtp_server, run_tasks, tmp_path
+):
+    letter = make_letter()
+    import_csv(admin_client, letter)
+    run_tasks()
+    assert "Baytna" in letter_pdf_text(client, tmp_path)  # rendered once, then kept
+    assert ReadyPdf.objects.filter(letter=letter).exists()
+
+    client.post(consent_link(smtp_server, "rana@example.org"), {"answer": "confirm"})
+    client.post(consent_link(smtp_server, "layla@example.org"), {"answer": "withdraw"})
+    assert "Baytna" not in letter_pdf_text(client, tmp_path)  # not the stale kept one
+    run_tasks()
+    text = letter_pdf_text(client, tmp_path)
+    assert "Syria Relief Aid" in text and "Baytna" not in text
+    api = client.get("/api/v1/letters/stop-the-attacks/signatories").json()
+    assert [item["name"] for item in api["items"]] == ["Syria Relief Aid", "Women Now"]
+
+    Letter.objects.filter(pk=letter.pk).update(state=Letter.State.CLOSED)
+    for kind in ("handover", "emails"):
+        url = f"/admin/delivery/letteraction/{letter.pk}/package/"
+        assert admin_client.post(url, {"kind": kind, "language": "en"}).status_code == 302
+    run_tasks()
+    handover, emails = Package.objects.order_by("pk")
+    assert (handover.status, emails.status) == ("done", "done"), handover.error + emails.error
+    downloads = f"/admin/delivery/package/{handover.pk}/download/"
+    rows = read_csv(admin_client.get(downloads + "csv/"))
+    assert [row[1] for row in rows[1:]] == ["Syria Relief Aid", "Women Now"]
+    text = pdf_text(admin_client.get(downloads + "pdf/"), tmp_path)
+    assert "signed by 2 organisations" in text
+    assert "Syria Relief Aid" in text and "Baytna" not in text
+    rows = read_csv(admin_client.get(f"/admin/delivery/package/{emails.pk}/download/csv/"))
+    assert [row[1] for row in rows[1:]] == ["Syria Relief Aid", "Women Now"]
+    assert "layla@example.org" not in str(rows) and "rana@example.org" in str(rows)
+
+
+def test_partners_pulling_changes_see_the_withdrawal(client, smtp_server, run_tasks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from undersigned.api.keys import create_key
+    from undersigned.api.models import ApiKey
+
+    letter = make_letter()
+    endorsement = add_signatory(letter, "Baytna", "TR", contact_email="layla@example.org")
+    run_tasks()
+    Endorsement.objects.filter(pk=endorsement.pk).update(
+        updated_at=timezone.now() - timedelta(days=1)
+    )
+    since = (timezone.now() - timedelta(hours=1)).isoformat()
+    key = create_key(letter.organiser, "CRM sync", ApiKey.Scope.READ, None)[1]
+
+    def changed() -> list:
+        response = client.get(
+            "/api/v1/private/endorsements",
+            {"updated_since": since},
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
+        return [(item["name"], item["status"]) for item in response.json()["items"]]
+
+    assert changed() == []
+    client.post(consent_link(smtp_server, "layla@example.org"), {"answer": "withdraw"})
+    assert changed() == [("Baytna", "withdrawn")]
