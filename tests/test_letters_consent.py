@@ -281,6 +281,27 @@ def test_forgot_my_link_reaches_an_endorsement_contact(client, smtp_server, run_
     assert "/en/my-data/" in smtp_server.bodies()[0]
 
 
+def test_a_contact_withdraws_from_a_freshly_asked_my_data_link(client, smtp_server, run_tasks):
+    # the link of the first email expires; the organisation can still withdraw, at any time
+    letter = make_letter()
+    add_signatory(letter, "Baytna", "TR", contact_email="layla@example.org")
+    add_signatory(letter, "Women Now", "FR", contact_email="layla@example.org")
+    Endorsement.objects.filter(name="Women Now").update(status="withdrawn")
+    run_tasks()
+    smtp_server.messages.clear()
+    client.post("/en/my-data/", {"email": "layla@example.org"})
+    run_tasks()
+    page = client.get(my_data_link(smtp_server, "layla@example.org")).content.decode()
+    links = re.findall(r'<a href="(/en/letters/consent/[^"]+/)">Confirm or withdraw</a>', page)
+    assert len(links) == 1  # none for the one already withdrawn
+
+    assert "Does Baytna sign this letter?" in client.get(links[0]).content.decode()
+    client.post(links[0], {"answer": "withdraw"})
+    assert Endorsement.objects.get(name="Baytna").status == "withdrawn"
+    assert AuditEntry.objects.get(action="endorsement.retracted").detail["name"] == "Baytna"
+    assert "Baytna" not in public_list(client)
+
+
 def test_contacts_are_erased_when_the_letter_s_retention_runs_out(run_tasks, settings):
     from datetime import timedelta
 
