@@ -228,6 +228,30 @@ def test_staff_adding_one_with_a_contact_asks_it_in_its_language(admin_client, r
     assert "Baytna" in message.subject
 
 
+def test_a_contact_given_later_is_asked_then(admin_client, smtp_server, run_tasks):
+    letter = make_letter()
+    endorsement = add_signatory(letter, "Women Now", "FR")
+    assert endorsement.consent == "not_asked"
+    form = {
+        "name": "Women Now",
+        "country": "FR",
+        "website": "",
+        "position": endorsement.position,
+        "contact_name": "Noor Example",
+        "contact_email": "noor@example.org",
+        "language": "ar",
+    }
+    url = f"/admin/letters/endorsement/{endorsement.pk}/change/"
+    response = admin_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Endorsement.objects.get(pk=endorsement.pk).consent == "asked"
+    run_tasks()
+    assert consent_link(smtp_server, "noor@example.org").startswith("/ar/letters/consent/")
+    admin_client.post(url, {**form, "contact_name": "Noor E."})  # nothing new to ask
+    run_tasks()
+    assert len(smtp_server.messages) == 1
+
+
 # Endorsement contacts: my-data page, download, erasure and retention, like signers' emails
 
 

@@ -99,6 +99,21 @@ def ask_consent(endorsements: list[Endorsement]) -> None:
         send_consent_requests.enqueue(ids[start : start + 100])
 
 
+def contact_given(endorsement: Endorsement) -> bool:
+    """Staff gave a contact to an organisation listed without one: it is asked now, as if it
+    had come with the list."""
+    if not endorsement.contact_email or endorsement.status != Status.APPROVED:
+        return False
+    with transaction.atomic():
+        asked = Endorsement.objects.filter(
+            pk=endorsement.pk, consent=Endorsement.Consent.NOT_ASKED
+        ).update(consent=Endorsement.Consent.ASKED)
+        if asked:
+            endorsement.consent = Endorsement.Consent.ASKED
+            ask_consent([endorsement])
+    return bool(asked)
+
+
 def confirm_consent(pk: int) -> bool:
     """The organisation confirms from its email; True the first time, harmless after."""
     now = timezone.now()
