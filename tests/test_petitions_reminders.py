@@ -71,10 +71,17 @@ def test_one_reminder_after_a_day_and_it_confirms(client, smtp_server, run_tasks
     assert Signature.objects.get().status == Signature.Status.CONFIRMED
 
 
-def test_after_its_one_reminder_an_unconfirmed_signature_expires(client, smtp_server, run_tasks):
+def test_after_its_one_reminder_an_unconfirmed_signature_expires(
+    client, smtp_server, run_tasks, settings
+):
+    settings.CONFIRMATION_REMINDER_HOURS = 48
     petition = make_petition()
     client.post(URL, signer())
-    age(25)
+    run_tasks()
+    age(47)
+    run_tasks()
+    assert len(smtp_server.messages) == 1  # not before the configured delay
+    age(49)
     run_tasks()
     assert len(subjects(smtp_server)) == 2 and subjects(smtp_server)[1].startswith("Reminder")
     text, _html = smtp_server.bodies(1)
