@@ -94,6 +94,11 @@ def test_after_its_one_reminder_an_unconfirmed_signature_expires(
         assert "This link no longer works" in response.content.decode()
     assert Signature.objects.get().status == Signature.Status.PENDING
     assert Petition.objects.get(pk=petition.pk).signature_count() == 0
+    Signature.objects.update(reminded_at=timezone.now() - timedelta(days=6))
+    resent = client.post(RESEND, {"email": "amal@example.org"})  # the same answer, no email
+    assert "we have sent the email again" in resent.content.decode()
+    run_tasks()
+    assert len(smtp_server.messages) == 2
 
     call_command("housekeeping", verbosity=0)
     run_tasks()
