@@ -9,8 +9,9 @@ from django.utils import timezone
 from undersigned.api.keys import create_key, revoke_key
 from undersigned.api.models import ApiKey
 from undersigned.audit.models import AuditEntry
-from undersigned.petitions.models import Signature, State
+from undersigned.petitions.models import Petition, Signature, State, Visibility
 from undersigned.petitions.services import sign_petition
+from undersigned.protection.crypto import email_digest
 from undersigned.supporters.services import erase_signer
 
 from .factories import make_organiser, make_petition, signer
@@ -280,6 +281,8 @@ def test_a_key_writes_only_to_its_own_and_open_petitions(client, two_organisatio
         ({"opt_in": "maybe"}, "opt_in"),
         ({"language": "fr"}, "language"),
         ({"role": "admin"}, "role"),
+        ({"visibility": "secret"}, "visibility"),
+        ({"visibility": ""}, "visibility"),
     ],
 )
 def test_a_bad_signature_is_refused_next_to_its_field(client, two_organisations, body, field):
@@ -292,6 +295,21 @@ def test_a_bad_signature_is_refused_next_to_its_field(client, two_organisations,
         .exclude(name__in=["Amal Haddad", "Omar Khalil"])
         .exists()
     )
+
+
+def test_a_written_signature_keeps_the_signers_level_or_the_campaigns_default(
+    client, two_organisations
+):
+    ours, _, petition = two_organisations
+    Petition.objects.filter(pk=petition.pk).update(default_visibility=Visibility.COUNT)
+    key = key_for(ours, ApiKey.Scope.WRITE)
+    assert add(client, key).status_code == 202
+    public = add(client, key, name="Rana Ali", email="rana@example.org", visibility="public")
+    assert public.status_code == 202
+    quiet = Signature.objects.get(email_digest=email_digest("huda@example.org"))
+    assert (quiet.visibility, quiet.name) == ("count", "")  # counted only: no name kept
+    public = Signature.objects.get(email_digest=email_digest("rana@example.org"))
+    assert (public.visibility, public.name) == ("public", "Rana Ali")
 
 
 def test_writes_count_against_the_public_forms_limit_per_address(

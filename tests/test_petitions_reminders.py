@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from undersigned.emails.models import OutboxMessage
@@ -68,6 +69,42 @@ def test_one_reminder_after_a_day_and_it_confirms(client, smtp_server, run_tasks
     assert Signature.objects.get().status == Signature.Status.PENDING
     client.post(link)
     assert Signature.objects.get().status == Signature.Status.CONFIRMED
+
+
+def test_after_its_one_reminder_an_unconfirmed_signature_expires(
+    client, smtp_server, run_tasks, settings
+):
+    settings.CONFIRMATION_REMINDER_HOURS = 48
+    petition = make_petition()
+    client.post(URL, signer())
+    run_tasks()
+    age(47)
+    run_tasks()
+    assert len(smtp_server.messages) == 1  # not before the configured delay
+    age(49)
+    run_tasks()
+    assert len(subjects(smtp_server)) == 2 and subjects(smtp_server)[1].startswith("Reminder")
+    text, _html = smtp_server.bodies(1)
+    link = re.search(r"http://\S+/confirm/\S+/", text).group(0).replace("http://127.0.0.1:8000", "")
+
+    age(7 * 24 + 1)  # past the date the reminder gave; its link is younger than that
+    for method in (client.get, client.post):
+        response = method(link)
+        assert response.status_code == 404
+        assert "This link no longer works" in response.content.decode()
+    assert Signature.objects.get().status == Signature.Status.PENDING
+    assert Petition.objects.get(pk=petition.pk).signature_count() == 0
+    Signature.objects.update(reminded_at=timezone.now() - timedelta(days=6))
+    resent = client.post(RESEND, {"email": "amal@example.org"})  # the same answer, no email
+    assert "we have sent the email again" in resent.content.decode()
+    run_tasks()
+    assert len(smtp_server.messages) == 2
+
+    call_command("housekeeping", verbosity=0)
+    run_tasks()
+    assert not Signature.objects.exists()
+    assert len(smtp_server.messages) == 2  # nothing more was sent
+    assert client.get(link).status_code == 404
 
 
 def test_no_reminder_for_confirmed_expired_erased_or_delivered(client, smtp_server, run_tasks):

@@ -125,12 +125,13 @@ def package_words(package, admin_client, tmp_path) -> str:
 def sign_three_ways(client, smtp_server, run_tasks) -> Petition:
     """The issue's check: sign three times with the three levels, confirm each by email."""
     petition = make_petition()
-    for name, email, level in [
-        ("Rana Ali", "rana@example.org", "public"),
-        ("Omar Khalil", "omar@example.org", "target"),
-        ("Lena Weber", "lena@example.org", "count"),
+    for name, email, level, country in [
+        ("Rana Ali", "rana@example.org", "public", "SY"),
+        ("Omar Khalil", "omar@example.org", "target", "SY"),
+        ("Lena Weber", "lena@example.org", "count", "DE"),
     ]:
-        assert client.post(URL, signer(name=name, email=email, visibility=level)).status_code == 302
+        form = signer(name=name, email=email, visibility=level, country=country)
+        assert client.post(URL, form).status_code == 302
     client.post(URL, signer(name="Never Confirmed", email="late@example.org"))
     run_tasks()
     assert smtp_server.bodies(2)[0].startswith("Hello,\r\n")  # counted only: no name kept
@@ -163,6 +164,9 @@ def test_handover_package_names_target_and_public_never_count_only(
     assert "Confirmed signatures 3" in text
     assert "How signers chose to be named Public 1 To the target only 1 Counted only 1" in text
     assert "1 signature is counted only" in text
+    # by country, counted-only signers included: they are counted, only never named
+    assert "Signatures by country Country Signatures Share Syria 2 66.7" in text
+    assert "Germany 1 33.3" in text
     assert "Signed between" in text
     assert "Each email address signs once" in text
     assert "opened the link we emailed and confirmed" in text

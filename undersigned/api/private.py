@@ -371,6 +371,11 @@ class NewSignature(Strict):
     opt_in: bool = False
     language: Literal["en", "ar"] = "en"
     source: str = Field("", max_length=64)
+    visibility: Literal["public", "target", "count"] | None = Field(
+        None,
+        description="Who may see the signer's name, as they chose it; the petition's "
+        "default when left out.",
+    )
 
 
 class Accepted(Strict):
@@ -411,7 +416,10 @@ def add_signature(request, path: Path[PetitionSlug], payload: NewSignature):
         raise ApiError(404, "not found")
     if not petition.is_open:
         raise ApiError(409, "this petition is not open for signatures")
-    form = ApiSignatureForm(data=payload.dict(), opt_in_label="")
+    data = {key: value for key, value in payload.dict().items() if value is not None}
+    form = ApiSignatureForm(
+        data=data, opt_in_label="", default_visibility=petition.default_visibility
+    )
     if not form.is_valid():
         raise ApiError(422, "invalid request", form_errors(form))
     if signer_over_limit(request, form.cleaned_data["email"]):

@@ -387,7 +387,10 @@ class EndorsementAdmin(AuditedViews, ScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            return super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            if "contact_email" in form.changed_data:
+                services.contact_given(obj)
+            return
         details = services.EndorsementDetails(
             name=form.cleaned_data["name"],
             country=form.cleaned_data["country"] or "",

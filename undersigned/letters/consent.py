@@ -6,6 +6,7 @@ links before people do)."""
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
 SALT = "undersigned.letters.consent"
 
@@ -21,3 +22,15 @@ def read_token(token: str) -> int | None:
     except signing.BadSignature:
         return None
     return pk if isinstance(pk, int) else None
+
+
+# What an organisation may still withdraw from (not once refused, merged or withdrawn)
+WITHDRAWABLE = ("pending_email", "pending_review", "approved")
+
+
+def link_for(endorsement) -> str:
+    """A fresh link to the endorsement's "confirm or withdraw" page, in the active language,
+    or "" when there is nothing left to withdraw."""
+    if endorsement.status not in WITHDRAWABLE:
+        return ""
+    return reverse("letters:consent", kwargs={"token": make_token(endorsement.pk)})

@@ -12,7 +12,7 @@ import hashlib
 import logging
 
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -95,6 +95,14 @@ def letter_pdf(letter: Letter) -> bytes:
     ready = refresh_pdf(letter)
     with private_files().open(ready.file, "rb") as kept:
         return kept.read()
+
+
+def drop_kept_pdfs(letter: Letter) -> None:
+    """Forget the kept PDFs of a letter and its translations, and ask for new ones: for a
+    name that must leave the PDF at once (a withdrawal), not after a stale download."""
+    original = letter.original
+    ReadyPdf.objects.filter(Q(letter=original) | Q(letter__translation_of=original)).delete()
+    schedule_render(original)
 
 
 def schedule_render(letter: Letter) -> None:

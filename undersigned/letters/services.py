@@ -19,7 +19,7 @@ from .cohosts import COHOST_OPT_IN_VERSION, cohost_opt_in_text
 from .exports import endorsements_csv
 from .importer import Preview
 from .models import Endorsement, Letter, Network, normalise_name
-from .pdf import schedule_render
+from .pdf import drop_kept_pdfs, schedule_render
 
 Status = Endorsement.Status
 
@@ -99,15 +99,34 @@ def ask_consent(endorsements: list[Endorsement]) -> None:
         send_consent_requests.enqueue(ids[start : start + 100])
 
 
+def contact_given(endorsement: Endorsement) -> bool:
+    """Staff gave a contact to an organisation listed without one: it is asked now, as if it
+    had come with the list."""
+    if not endorsement.contact_email or endorsement.status != Status.APPROVED:
+        return False
+    with transaction.atomic():
+        asked = Endorsement.objects.filter(
+            pk=endorsement.pk, consent=Endorsement.Consent.NOT_ASKED
+        ).update(consent=Endorsement.Consent.ASKED)
+        if asked:
+            endorsement.consent = Endorsement.Consent.ASKED
+            ask_consent([endorsement])
+    return bool(asked)
+
+
 def confirm_consent(pk: int) -> bool:
     """The organisation confirms from its email; True the first time, harmless after."""
-    return bool(
+    now = timezone.now()
+    confirmed = (
         Endorsement.objects.filter(
             pk=pk, consent__in=[Endorsement.Consent.ASKED, Endorsement.Consent.NOT_ASKED]
         )
         .exclude(status=Status.WITHDRAWN)
-        .update(consent=Endorsement.Consent.CONFIRMED, consent_answered_at=timezone.now())
+        .update(consent=Endorsement.Consent.CONFIRMED, consent_answered_at=now, updated_at=now)
     )
+    if confirmed:  # a letter listing only confirmed organisations now lists this one
+        schedule_render(Endorsement.objects.select_related("letter").get(pk=pk).letter)
+    return bool(confirmed)
 
 
 def withdraw(pk: int) -> bool:
@@ -122,9 +141,13 @@ def withdraw(pk: int) -> bool:
         )
         if endorsement is None:
             return False
+        now = timezone.now()
+        # updated_at: partners pulling changes since a moment see the withdrawal too
         Endorsement.objects.filter(pk=pk).update(
-            status=Status.WITHDRAWN, consent_answered_at=timezone.now()
+            status=Status.WITHDRAWN, consent_answered_at=now, updated_at=now
         )
+        if endorsement.status == Status.APPROVED:
+            drop_kept_pdfs(endorsement.letter)
         record(
             None,
             "endorsement.retracted",

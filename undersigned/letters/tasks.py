@@ -107,7 +107,14 @@ def send_endorsement_decision(endorsement_pk: int) -> bool:
         DECISION_TEMPLATES[endorsement.status],
         to=endorsement.contact_email,
         language=endorsement.language,
-        context={"endorsement": endorsement, "letter": letter, "letter_url": letter_url},
+        context={
+            "endorsement": endorsement,
+            "letter": letter,
+            "letter_url": letter_url,
+            # a listed organisation can withdraw from a link in each of its emails
+            "withdraw_url": consent_url(endorsement),
+            "my_data_url": contact_my_data_url(endorsement),
+        },
     )
 
 

@@ -626,12 +626,14 @@ class Signature(models.Model):
 
     def claim_resend(self, every: timedelta) -> bool:
         """True if this pending signature's confirmation email may go again now (its first
-        email has had `every` to arrive, and none went again since): the caller sends it."""
+        email has had `every` to arrive, and none went again since): the caller sends it.
+        Never for one past its confirmation window: its link would no longer count it."""
         now = timezone.now()
+        expired = now - timedelta(days=settings.CONFIRMATION_DAYS)
         claimed = (
             Signature.objects.filter(pk=self.pk, status=self.Status.PENDING, email_due=False)
             .held()
-            .filter(created_at__lte=now - every)
+            .filter(created_at__lte=now - every, created_at__gt=expired)
             .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lt=now - every))
             .update(reminded_at=now)
         )

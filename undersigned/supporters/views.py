@@ -20,6 +20,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_http_methods
 
 from undersigned.emails.my_data import read_token
+from undersigned.letters import consent
 from undersigned.protection.crypto import email_digest
 from undersigned.protection.limits import over_limit
 from undersigned.subscribers import services as subscriptions
@@ -80,6 +81,9 @@ def my_data_page(request, token, digest, held, bound=None, status=200):
             initial = {"visibility": signature.visibility}
             item.visibility_form = VisibilityChangeForm(signature=signature, initial=initial)
     endorsements = records.endorsements_under(digest)
+    for endorsement in endorsements:
+        # the emailed link expires; this page, asked for again at any time, does not
+        endorsement.consent_link = consent.link_for(endorsement)
     subscribed = list(
         Subscription.objects.filter(email_digest=digest).select_related("organisation")
     )
