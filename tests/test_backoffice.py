@@ -126,6 +126,56 @@ def test_letter_footnotes_and_press_contacts_have_one_field_per_language(campaig
     assert "{&quot;ar&quot;" not in page and '{"ar"' not in page
 
 
+def readonly_value(page: str, label: str) -> str:
+    """What a read-only admin page shows next to `label`."""
+    found = re.search(
+        rf"<label>{re.escape(label)}:</label>\s*<div class=\"readonly\">(.*?)</div>", page, re.S
+    )
+    assert found, f"no read-only field labelled {label}"
+    return found.group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("language", "arabic_label", "english_label"),
+    [("en", "Name in Arabic", "Name in English"), ("ar", "الاسم بالعربيّة", "الاسم بالإنجليزيّة")],
+)
+def test_a_campaigner_reads_names_in_other_languages_by_language(
+    campaigner, personas, language, arabic_label, english_label
+):
+    organisation = personas.organisation_a
+    target = make_target(slug="nobody", name="Nobody in particular", arabic="")
+    pages = {
+        "organisation": f"/admin/organisations/organisation/{organisation.pk}/change/",
+        "target": f"/admin/organisations/target/{target.pk}/change/",
+    }
+    html = {
+        key: campaigner.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for key, url in pages.items()
+    }
+    assert readonly_value(html["organisation"], arabic_label) == "مراقبو الحقوق"
+    assert readonly_value(html["organisation"], english_label) == "Rights Watchers"
+    assert readonly_value(html["target"], arabic_label) == "—"
+    for page in html.values():
+        assert "None" not in page and "Translated names" not in page
+
+
+def test_every_admin_with_fields_per_language_shows_them_read_only():
+    from django.contrib import admin
+
+    from undersigned.staff.languages import LanguageFieldsAdmin, LanguageFieldsForm
+
+    admins = [*admin.site._registry.values()]
+    inlines = [
+        inline(model_admin.model, admin.site)
+        for model_admin in admins
+        for inline in model_admin.inlines
+    ]
+    per_language = [each for each in admins + inlines if issubclass(each.form, LanguageFieldsForm)]
+    assert len(per_language) >= 8
+    for each in per_language:
+        assert isinstance(each, LanguageFieldsAdmin), type(each).__name__
+
+
 # A2, A3: a petition written in both languages on one form, title first, slug made
 
 

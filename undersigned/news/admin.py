@@ -4,7 +4,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.audit.models import record
-from undersigned.staff.languages import fields_with_languages, language_fields_form
+from undersigned.staff.languages import (
+    LanguageFieldsAdmin,
+    fields_with_languages,
+    language_fields_form,
+)
 from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import views_count
@@ -23,7 +27,7 @@ class PostTextInline(ScopedInline, admin.StackedInline):
     fields = ["language", "title", "summary", "body", "dateline", "notes_to_editors"]
 
 
-class PressContactInline(ScopedInline, admin.StackedInline):
+class PressContactInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
     model = PressContact
     form = language_fields_form(PressContact, CONTACT_TEXTS)
     extra = 0
@@ -32,7 +36,7 @@ class PressContactInline(ScopedInline, admin.StackedInline):
     )
 
 
-class CoverInline(ScopedInline, admin.StackedInline):
+class CoverInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
     model = Cover
     form = language_fields_form(Cover, COVER_TEXTS)
     extra = 0
@@ -87,7 +91,7 @@ class PostAdmin(ScopedAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ScopedAdmin):
+class TagAdmin(LanguageFieldsAdmin, ScopedAdmin):
     list_display = ["name", "slug", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["name", "slug"]

@@ -89,12 +89,39 @@ def language_fields_form(model, translated: dict[str, str], base=LanguageFieldsF
     """A ModelForm for `model` whose JSON fields named in `translated` (each mapped to the
     field it translates) are edited as one field per other language, named
     `<json field>__<language>`, and labelled "Name in Arabic"."""
-    attrs = {
-        **language_fields(model, translated),
-        "translated": translated,
-        "Meta": type("Meta", (), {"model": model, "exclude": list(translated)}),
-    }
+    declared = language_fields(model, translated)
+    labels = {name: field.label for name, field in declared.items()}
+    for source in translated.values():  # read-only pages take their labels from here
+        labels[source] = in_language(
+            model._meta.get_field(source).verbose_name, settings.LANGUAGE_CODE
+        )
+    meta = {"model": model, "exclude": list(translated), "labels": labels}
+    attrs = {**declared, "translated": translated, "Meta": type("Meta", (), meta)}
     return type(f"{model.__name__}LanguagesForm", (base,), attrs)
+
+
+EMPTY = "—"
+
+
+def _shown(stored: str, code: str):
+    def value_in_language(obj):
+        return (getattr(obj, stored, None) or {}).get(code) or EMPTY
+
+    return value_in_language
+
+
+class LanguageFieldsAdmin:
+    """Mix into a model admin or inline whose `form` is made by `language_fields_form`.
+
+    Staff who may only view get the fields read-only, and Django then looks each field up
+    on the admin or the model, where `translated_names__ar` does not exist ("None"): the
+    admin answers for it with the text in that language, or a dash."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for stored in getattr(self.form, "translated", {}):
+            for code in other_languages():
+                setattr(self, field_name(stored, code), _shown(stored, code))
 
 
 def fields_with_languages(fields: list[str], translated: dict[str, str]) -> list[str]:
