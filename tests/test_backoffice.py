@@ -676,3 +676,55 @@ def test_a_new_letter_gets_its_slug_from_its_title(campaigner, personas):
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert Letter.objects.get(slug="protect-the-hospitals").state == Letter.State.DRAFT
+
+
+def test_publishing_a_letter_without_a_required_language_is_refused(campaigner, personas):
+    organisation = personas.organisation_a
+    organisation.required_languages = ["en", "ar"]
+    organisation.save()
+    letter = make_letter(arabic=False, organiser=organisation, state=Letter.State.DRAFT)
+    letter.network_set.all().delete()
+    letter.press_contacts.all().delete()
+    url = f"/admin/letters/letter/{letter.pk}/change/"
+    response = campaigner.post(url, letter_post(letter, _publish="Save and publish"), follow=True)
+    assert "Not published: its texts in Arabic are missing" in response.content.decode()
+    campaigner.post(
+        "/admin/letters/letter/",
+        {"action": "open_selected", "_selected_action": [letter.pk], "index": 0},
+    )
+    letter.refresh_from_db()
+    assert letter.state == Letter.State.DRAFT
+    assert not AuditEntry.objects.filter(action="letter.opened").exists()
+    campaigner.logout()
+    assert campaigner.get(f"/en/letters/{letter.slug}/").status_code == 404
+
+    arabic = Letter.objects.create(
+        slug="stop-the-attacks-ar",
+        language="ar",
+        translation_of=letter,
+        title="أوقفوا الهجمات على المدنيين",
+        body="نحن المنظمات الموقّعة أدناه.",
+        organiser=organisation,
+    )
+    campaigner.force_login(personas.campaigner_a)
+    campaigner.post(
+        url,
+        letter_post(
+            letter,
+            _publish="Save and publish",
+            **{
+                "translations-TOTAL_FORMS": "1",
+                "translations-INITIAL_FORMS": "1",
+                "translations-0-id": arabic.pk,
+                "translations-0-translation_of": letter.pk,
+                "translations-0-language": "ar",
+                "translations-0-title": arabic.title,
+                "translations-0-body": arabic.body,
+                "translations-0-slug": arabic.slug,
+            },
+        ),
+    )
+    letter.refresh_from_db()
+    arabic.refresh_from_db()
+    assert letter.state == arabic.state == Letter.State.OPEN
+    assert AuditEntry.objects.filter(action="letter.opened", object_id=str(letter.pk)).exists()
