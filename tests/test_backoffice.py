@@ -154,7 +154,9 @@ def test_a_campaigner_reads_names_in_other_languages_by_language(
         key: campaigner.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
         for key, url in pages.items()
     }
-    assert readonly_value(html["organisation"], arabic_label) == "مراقبو الحقوق"
+    assert readonly_value(html["organisation"], arabic_label) == (
+        '<span lang="ar" dir="auto">مراقبو الحقوق</span>'
+    )
     assert readonly_value(html["organisation"], english_label) == "Rights Watchers"
     assert readonly_value(html["target"], arabic_label) == "—"
     for page in html.values():

@@ -1,5 +1,6 @@
 """Staff write, schedule and publish posts in the back office."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -189,6 +190,17 @@ def test_a_campaigner_types_arabic_for_the_cover_and_the_press_contact(campaigne
 
     page = campaigner.get(f"/admin/news/post/{post.pk}/change/").content.decode()
     assert 'value="صورة: مراقبو الحقوق"' in page and 'value="مسؤول الإعلام"' in page
+
+
+def test_the_arabic_back_office_names_a_post_and_its_cover_in_arabic(campaigner):
+    post = post_with_cover(campaigner)
+    url = f"/admin/news/post/{post.pk}/change/"
+    page = campaigner.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    crumbs = re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S).group(1)
+    assert "التحالف يحث على التحرك" in crumbs and "Coalition urges action" not in crumbs
+    assert "عائلات تحمل صور المعتقلين" in page  # the cover's heading
+    english_body = re.search(r'<textarea name="texts-0-body"[^>]*>', page).group(0)
+    assert 'dir="auto"' in english_body  # an English text reads left to right in Arabic
 
 
 def test_a_campaigner_changes_and_clears_the_arabic_credit(campaigner):

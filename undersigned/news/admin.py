@@ -26,6 +26,12 @@ class PostTextInline(ScopedInline, admin.StackedInline):
     max_num = 2
     fields = ["language", "title", "summary", "body", "dateline", "notes_to_editors"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name != "language":  # an English text reads left to right in Arabic
+            field.widget.attrs["dir"] = "auto"
+        return field
+
 
 class PressContactInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
     model = PressContact

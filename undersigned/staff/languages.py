@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import get_language_info, gettext
 
 
@@ -75,7 +76,10 @@ def language_fields(model, translated: dict[str, str]) -> dict[str, forms.Field]
         for code in other_languages():
             direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
             attrs = {"lang": code, "dir": direction}
-            widget = forms.Textarea(attrs={**attrs, "rows": 3}) if long else forms.TextInput(attrs)
+            if long:
+                widget = forms.Textarea(attrs={**attrs, "rows": 3})
+            else:  # as wide as the admin makes the field it translates
+                widget = forms.TextInput({**attrs, "class": "vTextField"})
             declared[field_name(stored, code)] = forms.CharField(
                 label=in_language(field.verbose_name, code),
                 max_length=field.max_length,
@@ -105,7 +109,8 @@ EMPTY = "—"
 
 def _shown(stored: str, code: str):
     def value_in_language(obj):
-        return (getattr(obj, stored, None) or {}).get(code) or EMPTY
+        text = (getattr(obj, stored, None) or {}).get(code)
+        return format_html('<span lang="{}" dir="auto">{}</span>', code, text) if text else EMPTY
 
     return value_in_language
 
