@@ -3,10 +3,11 @@ a petition written in two languages on one form with its slug made for it, a tru
 preview, the publishing check, safe bulk actions."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.contrib import admin
+from django.utils import formats, timezone, translation
 
 from undersigned.actions.models import State
 from undersigned.actions.slugs import slug_from_title
@@ -14,6 +15,7 @@ from undersigned.audit.models import AuditEntry
 from undersigned.letters.models import Letter
 from undersigned.organisations.models import Target
 from undersigned.petitions.models import Petition, Signature
+from undersigned.staff.languages import LanguageFieldsAdmin, LanguageFieldsForm
 
 from .delivery_fixtures import add_signatures
 from .factories import make_petition, make_target, signer
@@ -124,6 +126,124 @@ def test_letter_footnotes_and_press_contacts_have_one_field_per_language(campaig
     ]:
         assert f'name="{name}"' in page, name
     assert "{&quot;ar&quot;" not in page and '{"ar"' not in page
+
+
+def readonly_value(page: str, label: str) -> str:
+    """What a read-only admin page shows next to `label`."""
+    found = re.search(
+        rf"<label>{re.escape(label)}:</label>\s*<div class=\"readonly\">(.*?)</div>", page, re.S
+    )
+    assert found, f"no read-only field labelled {label}"
+    return found.group(1).strip()
+
+
+@pytest.mark.parametrize(
+    ("language", "arabic_label", "english_label"),
+    [("en", "Name in Arabic", "Name in English"), ("ar", "الاسم بالعربيّة", "الاسم بالإنجليزيّة")],
+)
+def test_a_campaigner_reads_names_in_other_languages_by_language(
+    campaigner, personas, language, arabic_label, english_label
+):
+    organisation = personas.organisation_a
+    target = make_target(slug="nobody", name="Nobody in particular", arabic="")
+    pages = {
+        "organisation": f"/admin/organisations/organisation/{organisation.pk}/change/",
+        "target": f"/admin/organisations/target/{target.pk}/change/",
+    }
+    html = {
+        key: campaigner.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for key, url in pages.items()
+    }
+    assert readonly_value(html["organisation"], arabic_label) == (
+        '<span lang="ar" dir="auto">مراقبو الحقوق</span>'
+    )
+    assert readonly_value(html["organisation"], english_label) == "Rights Watchers"
+    assert readonly_value(html["target"], arabic_label) == "—"
+    for page in html.values():
+        assert "None" not in page and "Translated names" not in page
+
+
+def test_every_admin_with_fields_per_language_shows_them_read_only():
+    admins = [*admin.site._registry.values()]
+    inlines = [
+        inline(model_admin.model, admin.site)
+        for model_admin in admins
+        for inline in model_admin.inlines
+    ]
+    per_language = [each for each in admins + inlines if issubclass(each.form, LanguageFieldsForm)]
+    assert len(per_language) >= 8
+    for each in per_language:
+        assert isinstance(each, LanguageFieldsAdmin), type(each).__name__
+
+
+# An action's title, and dates, in the reader's language
+
+
+def breadcrumbs(page: str) -> str:
+    return re.search(r'<div class="breadcrumbs">(.*?)</div>', page, re.S).group(1)
+
+
+def page_title(page: str) -> str:
+    return re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+
+
+TITLES = {
+    "en": {"petition": "Free the detained", "letter": "Stop the attacks on civilians"},
+    "ar": {"petition": "الحرية للمعتقلين", "letter": "أوقفوا الهجمات على المدنيين"},
+}
+
+
+@pytest.mark.parametrize("kind", ["petition", "letter"])
+@pytest.mark.parametrize(("language", "other"), [("en", "ar"), ("ar", "en")])
+def test_an_actions_title_is_in_the_readers_language(campaigner, personas, kind, language, other):
+    organiser = personas.organisation_a
+    action = (
+        make_petition(organiser=organiser)
+        if kind == "petition"
+        else make_letter(organiser=organiser)
+    )
+    base = f"/admin/{kind}s/{kind}/{action.pk}"
+    for url in [f"{base}/change/", f"{base}/history/"]:
+        page = campaigner.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        for part in [breadcrumbs(page), page_title(page)]:
+            assert TITLES[language][kind] in part, url
+            assert TITLES[other][kind] not in part, url
+
+
+@pytest.mark.parametrize("kind", ["petition", "letter"])
+def test_an_action_not_translated_keeps_its_original_title_in_arabic(campaigner, personas, kind):
+    organiser = personas.organisation_a
+    action = (
+        make_petition(organiser=organiser, arabic=False)
+        if kind == "petition"
+        else make_letter(organiser=organiser, arabic=False)
+    )
+    page = campaigner.get(
+        f"/admin/{kind}s/{kind}/{action.pk}/change/", HTTP_ACCEPT_LANGUAGE="ar"
+    ).content.decode()
+    assert str(action.title_in("en")) in breadcrumbs(page)
+
+
+def test_a_letters_translation_keeps_its_own_title(personas):
+    original = make_letter(organiser=personas.organisation_a)
+    arabic = original.translations.get()
+    with translation.override("en"):
+        assert (str(original), str(arabic)) == (original.title, arabic.title)
+    with translation.override("ar"):
+        assert (str(original), str(arabic)) == (arabic.title, arabic.title)
+
+
+def test_admin_dates_read_in_arabic_order(campaigner, personas):
+    moment = datetime(2018, 2, 27, 15, 40, tzinfo=UTC)
+    petition = make_petition(organiser=personas.organisation_a)
+    Petition.objects.filter(pk=petition.pk).update(opens_at=moment)
+    page = campaigner.get("/admin/petitions/petition/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "27 فبراير 2018" in page and "فبراير 27" not in page
+    english = campaigner.get("/admin/petitions/petition/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Feb. 27, 2018" in english.content.decode()
+    with translation.override("ar"):
+        assert formats.date_format(moment.date()) == "27 فبراير 2018"
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "27 فبراير 2018، 3:40 م"
 
 
 # A2, A3: a petition written in both languages on one form, title first, slug made
@@ -315,8 +435,6 @@ def test_publishing_with_every_language_opens_the_petition(campaigner, personas,
 
 
 def test_the_refusal_is_worded_in_the_campaigners_language(personas):
-    from django.utils import translation
-
     from undersigned.actions import lifecycle
 
     organisation = personas.organisation_a
@@ -560,3 +678,55 @@ def test_a_new_letter_gets_its_slug_from_its_title(campaigner, personas):
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
     assert Letter.objects.get(slug="protect-the-hospitals").state == Letter.State.DRAFT
+
+
+def test_publishing_a_letter_without_a_required_language_is_refused(campaigner, personas):
+    organisation = personas.organisation_a
+    organisation.required_languages = ["en", "ar"]
+    organisation.save()
+    letter = make_letter(arabic=False, organiser=organisation, state=Letter.State.DRAFT)
+    letter.network_set.all().delete()
+    letter.press_contacts.all().delete()
+    url = f"/admin/letters/letter/{letter.pk}/change/"
+    response = campaigner.post(url, letter_post(letter, _publish="Save and publish"), follow=True)
+    assert "Not published: its texts in Arabic are missing" in response.content.decode()
+    campaigner.post(
+        "/admin/letters/letter/",
+        {"action": "open_selected", "_selected_action": [letter.pk], "index": 0},
+    )
+    letter.refresh_from_db()
+    assert letter.state == Letter.State.DRAFT
+    assert not AuditEntry.objects.filter(action="letter.opened").exists()
+    campaigner.logout()
+    assert campaigner.get(f"/en/letters/{letter.slug}/").status_code == 404
+
+    arabic = Letter.objects.create(
+        slug="stop-the-attacks-ar",
+        language="ar",
+        translation_of=letter,
+        title="أوقفوا الهجمات على المدنيين",
+        body="نحن المنظمات الموقّعة أدناه.",
+        organiser=organisation,
+    )
+    campaigner.force_login(personas.campaigner_a)
+    campaigner.post(
+        url,
+        letter_post(
+            letter,
+            _publish="Save and publish",
+            **{
+                "translations-TOTAL_FORMS": "1",
+                "translations-INITIAL_FORMS": "1",
+                "translations-0-id": arabic.pk,
+                "translations-0-translation_of": letter.pk,
+                "translations-0-language": "ar",
+                "translations-0-title": arabic.title,
+                "translations-0-body": arabic.body,
+                "translations-0-slug": arabic.slug,
+            },
+        ),
+    )
+    letter.refresh_from_db()
+    arabic.refresh_from_db()
+    assert letter.state == arabic.state == Letter.State.OPEN
+    assert AuditEntry.objects.filter(action="letter.opened", object_id=str(letter.pk)).exists()

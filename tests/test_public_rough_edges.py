@@ -53,9 +53,7 @@ def test_hreflang_links_are_absolute_with_an_x_default(client, settings):
     }
 
 
-def test_the_arabic_country_list_is_in_arabic_order(client):
-    make_petition()
-    page = client.get("/ar/petitions/free-the-detained/").content.decode()
+def assert_countries_in_arabic_order(page: str) -> None:
     select = page.split('name="country"')[1].split("</select>")[0]
     names = [name for name in re.findall(r'<option value="\w\w"[^>]*>([^<]+)</option>', select)]
     assert len(names) > 200
@@ -70,6 +68,21 @@ def test_the_arabic_country_list_is_in_arabic_order(client):
 
     for early in ["المملكة المتحدة", "الولايات المتحدة", "السعودية"]:
         assert position(early) < position("زيمبابوي"), early
+
+
+def test_the_arabic_country_list_is_in_arabic_order(client):
+    make_petition()
+    assert_countries_in_arabic_order(
+        client.get("/ar/petitions/free-the-detained/").content.decode()
+    )
+
+
+def test_the_endorsement_forms_arabic_country_list_is_in_arabic_order(client):
+    letter = make_letter()
+    arabic = letter.translations.get()
+    response = client.get(f"/ar/letters/{arabic.slug}/endorse/")
+    assert response.status_code == 200
+    assert_countries_in_arabic_order(response.content.decode())
 
 
 def test_english_country_names_are_the_ones_people_use():

@@ -20,7 +20,11 @@ from undersigned.actions import admin as cohost_admin
 from undersigned.actions.admin import MARKDOWN_HELP, ActionAdmin, markdown_preview, preview_links
 from undersigned.actions.slugs import unique_slug
 from undersigned.staff import access
-from undersigned.staff.languages import fields_with_languages, language_fields_form
+from undersigned.staff.languages import (
+    LanguageFieldsAdmin,
+    fields_with_languages,
+    language_fields_form,
+)
 from undersigned.staff.scoping import AuditedViews, ScopedAdmin, ScopedInline
 
 from . import embed, importer, services
@@ -39,14 +43,14 @@ NETWORK_TEXTS = {"translated_names": "name", "translated_texts": "text"}
 CONTACT_TEXTS = {"translated_roles": "role", "translated_organisations": "organisation"}
 
 
-class NetworkInline(ScopedInline, admin.StackedInline):
+class NetworkInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
     model = Network
     form = language_fields_form(Network, NETWORK_TEXTS)
     fields = fields_with_languages(["marker", "name", "text"], NETWORK_TEXTS)
     extra = 0
 
 
-class PressContactInline(ScopedInline, admin.StackedInline):
+class PressContactInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
     model = PressContact
     form = language_fields_form(PressContact, CONTACT_TEXTS)
     fields = fields_with_languages(

@@ -94,6 +94,13 @@ class Letter(Action):
         verbose_name_plural = _("sign-on letters")
 
     def __str__(self) -> str:
+        """The original reads in the reader's language when translated into it (the back
+        office's titles, breadcrumbs and choices); a translation is its own text."""
+        language = translation.get_language()
+        if self.pk and not self.translation_of_id and language != self.language:
+            for version in self.translations.all():
+                if version.language == language:
+                    return version.title
         return self.title
 
     def save(self, *args, **kwargs):

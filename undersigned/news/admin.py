@@ -4,10 +4,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.audit.models import record
+from undersigned.staff.languages import (
+    LanguageFieldsAdmin,
+    fields_with_languages,
+    language_fields_form,
+)
 from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import views_count
 from .models import Cover, Post, PostText, PressContact, Tag
+
+CONTACT_TEXTS = {"translated_roles": "role", "translated_organisations": "organisation"}
+COVER_TEXTS = {"translated_alt_text": "alt_text", "translated_credit": "credit"}
+TAG_NAMES = {"translated_names": "name"}
 
 
 class PostTextInline(ScopedInline, admin.StackedInline):
@@ -17,26 +26,28 @@ class PostTextInline(ScopedInline, admin.StackedInline):
     max_num = 2
     fields = ["language", "title", "summary", "body", "dateline", "notes_to_editors"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name != "language":  # an English text reads left to right in Arabic
+            field.widget.attrs["dir"] = "auto"
+        return field
 
-class PressContactInline(ScopedInline, admin.TabularInline):
+
+class PressContactInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
     model = PressContact
+    form = language_fields_form(PressContact, CONTACT_TEXTS)
     extra = 0
-    fields = [
-        "name",
-        "role",
-        "translated_roles",
-        "organisation",
-        "translated_organisations",
-        "email",
-        "phone",
-    ]
+    fields = fields_with_languages(
+        ["name", "role", "organisation", "email", "phone"], CONTACT_TEXTS
+    )
 
 
-class CoverInline(ScopedInline, admin.StackedInline):
+class CoverInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
     model = Cover
+    form = language_fields_form(Cover, COVER_TEXTS)
     extra = 0
     max_num = 1
-    fields = ["image", "alt_text", "translated_alt_text", "credit"]
+    fields = fields_with_languages(["image", "alt_text", "credit"], COVER_TEXTS)
 
 
 @admin.register(Post)
@@ -86,9 +97,10 @@ class PostAdmin(ScopedAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(ScopedAdmin):
+class TagAdmin(LanguageFieldsAdmin, ScopedAdmin):
     list_display = ["name", "slug", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["organisation", "name", "translated_names", "slug"]
+    form = language_fields_form(Tag, TAG_NAMES)
+    fields = fields_with_languages(["organisation", "name", "slug"], TAG_NAMES)

@@ -97,7 +97,8 @@ class Post(models.Model):
         verbose_name_plural = _("posts")
 
     def __str__(self) -> str:
-        text = self.text_in(settings.LANGUAGE_CODE)
+        # In the reader's language: the back office's titles, breadcrumbs and choices.
+        text = self.text_in(translation.get_language() or settings.LANGUAGE_CODE)
         return text.title if text else self.slug
 
     def get_absolute_url(self) -> str:

@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from undersigned.actions import admin as cohost_admin
 from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
 from undersigned.staff import access
-from undersigned.staff.languages import fields_with_languages, language_fields_form
+from undersigned.staff.languages import (
+    LanguageFieldsAdmin,
+    fields_with_languages,
+    language_fields_form,
+)
 from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, ScopedInline
 
 from . import embed, retention, services
@@ -56,7 +60,7 @@ class KeyFactInline(OrderedInline):
 PHOTO_TEXTS = {"translated_alt_text": "alt_text", "translated_credit": "credit"}
 
 
-class PhotoInline(ScopedInline, admin.StackedInline):
+class PhotoInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
     model = Photo
     form = language_fields_form(Photo, PHOTO_TEXTS)
     extra = 0

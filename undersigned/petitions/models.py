@@ -124,8 +124,8 @@ class Petition(Action):
         verbose_name_plural = _("petitions")
 
     def __str__(self) -> str:
-        text = self.text_in(self.original_language)
-        return text.title if text else self.slug
+        # In the reader's language: the back office's titles, breadcrumbs and choices.
+        return self.title_in(translation.get_language() or self.original_language)
 
     def get_absolute_url(self) -> str:
         return reverse("petitions:detail", args=[self.slug])

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps
 
@@ -116,7 +117,7 @@ class AbstractPhoto(PhotoFileMixin, models.Model):
         ordering = ["position", "id"]
 
     def __str__(self) -> str:
-        return self.alt_text
+        return self.alt_in(get_language() or settings.LANGUAGE_CODE)
 
     def alt_in(self, language: str) -> str:
         return self.translated_alt_text.get(language) or self.alt_text

@@ -14,7 +14,7 @@ from undersigned.audit.models import AuditEntry, record
 from undersigned.organisations.models import Organisation, Target
 
 from . import access, members, second_factor
-from .languages import fields_with_languages, language_fields_form
+from .languages import LanguageFieldsAdmin, fields_with_languages, language_fields_form
 from .models import Membership, Role
 from .scoping import ReadOnly, ScopedAdmin
 
@@ -32,7 +32,7 @@ class OrganisationForm(language_fields_form(Organisation, NAMES)):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdmin):
+class OrganisationAdmin(LanguageFieldsAdmin, ScopedAdmin):
     """Operators add organisations; an organisation admin edits its own."""
 
     form = OrganisationForm
@@ -56,7 +56,7 @@ class OrganisationAdmin(ScopedAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(LanguageFieldsAdmin, admin.ModelAdmin):
     """Targets are public institutions and people, shared by every organisation: staff who
     create actions may add them; only operators change them (the change shows on every
     organisation's pages)."""

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import get_language_info, gettext
 
 
@@ -75,7 +76,10 @@ def language_fields(model, translated: dict[str, str]) -> dict[str, forms.Field]
         for code in other_languages():
             direction = "rtl" if get_language_info(code)["bidi"] else "ltr"
             attrs = {"lang": code, "dir": direction}
-            widget = forms.Textarea(attrs={**attrs, "rows": 3}) if long else forms.TextInput(attrs)
+            if long:
+                widget = forms.Textarea(attrs={**attrs, "rows": 3})
+            else:  # as wide as the admin makes the field it translates
+                widget = forms.TextInput({**attrs, "class": "vTextField"})
             declared[field_name(stored, code)] = forms.CharField(
                 label=in_language(field.verbose_name, code),
                 max_length=field.max_length,
@@ -89,12 +93,40 @@ def language_fields_form(model, translated: dict[str, str], base=LanguageFieldsF
     """A ModelForm for `model` whose JSON fields named in `translated` (each mapped to the
     field it translates) are edited as one field per other language, named
     `<json field>__<language>`, and labelled "Name in Arabic"."""
-    attrs = {
-        **language_fields(model, translated),
-        "translated": translated,
-        "Meta": type("Meta", (), {"model": model, "exclude": list(translated)}),
-    }
+    declared = language_fields(model, translated)
+    labels = {name: field.label for name, field in declared.items()}
+    for source in translated.values():  # read-only pages take their labels from here
+        labels[source] = in_language(
+            model._meta.get_field(source).verbose_name, settings.LANGUAGE_CODE
+        )
+    meta = {"model": model, "exclude": list(translated), "labels": labels}
+    attrs = {**declared, "translated": translated, "Meta": type("Meta", (), meta)}
     return type(f"{model.__name__}LanguagesForm", (base,), attrs)
+
+
+EMPTY = "—"
+
+
+def _shown(stored: str, code: str):
+    def value_in_language(obj):
+        text = (getattr(obj, stored, None) or {}).get(code)
+        return format_html('<span lang="{}" dir="auto">{}</span>', code, text) if text else EMPTY
+
+    return value_in_language
+
+
+class LanguageFieldsAdmin:
+    """Mix into a model admin or inline whose `form` is made by `language_fields_form`.
+
+    Staff who may only view get the fields read-only, and Django then looks each field up
+    on the admin or the model, where `translated_names__ar` does not exist ("None"): the
+    admin answers for it with the text in that language, or a dash."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for stored in getattr(self.form, "translated", {}):
+            for code in other_languages():
+                setattr(self, field_name(stored, code), _shown(stored, code))
 
 
 def fields_with_languages(fields: list[str], translated: dict[str, str]) -> list[str]:
