@@ -4,14 +4,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.audit.models import record
+from undersigned.staff.markdown import MarkdownFields, MarkdownPreviewAdmin
 from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import views_count
 from .models import Cover, Post, PostText, PressContact, Tag
 
 
-class PostTextInline(ScopedInline, admin.StackedInline):
+class PostTextInline(MarkdownFields, ScopedInline, admin.StackedInline):
     model = PostText
+    markdown_fields = ("body", "notes_to_editors")
     extra = 0
     min_num = 1
     max_num = 2
@@ -40,7 +42,7 @@ class CoverInline(ScopedInline, admin.StackedInline):
 
 
 @admin.register(Post)
-class PostAdmin(ScopedAdmin):
+class PostAdmin(MarkdownPreviewAdmin, ScopedAdmin):
     list_display = ["__str__", "kind", "organisation", "published_at", "publication", "views"]
     list_filter = ["kind", "organisation", "tags"]
     search_fields = ["slug", "texts__title"]

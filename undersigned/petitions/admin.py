@@ -100,6 +100,7 @@ class PetitionAdmin(ActionAdmin):
         (_("Embed on another site"), {"fields": ["embed_code", "cohost_codes"]}),
         (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
     ]
+    saved_previews = tuple(text_field(code, "body_preview") for code, _name in settings.LANGUAGES)
     readonly_fields = [
         "state",
         "preview",
