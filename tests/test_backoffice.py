@@ -515,6 +515,7 @@ def test_a_letters_translation_is_written_on_the_originals_page(campaigner, pers
     url = f"/admin/letters/letter/{letter.pk}/change/"
     page = campaigner.get(url).content.decode()
     assert 'id="translations-group"' in page
+    assert_slug_folded_under_advanced(page, "translations-__prefix__-slug")
     response = campaigner.post(
         url,
         letter_post(
@@ -535,6 +536,24 @@ def test_a_letters_translation_is_written_on_the_originals_page(campaigner, pers
     translation = letter.translations.get()
     assert translation.slug == "awqfwa-alhjmat-ala-almdnyyn"
     assert translation.organiser == letter.organiser and translation.state == letter.state
+
+
+def assert_slug_folded_under_advanced(page: str, name: str) -> None:
+    """The field sits in a collapsed fieldset (Django renders it as <details>) titled
+    Advanced, after the row's texts."""
+    before = page[: page.index(f'name="{name}"')]
+    fieldset = before[before.rindex("<fieldset") :]
+    assert "collapse" in fieldset and "<details" in fieldset and "Advanced" in fieldset
+    texts = f'name="{name.rpartition("-")[0]}-notes_to_editors"'
+    assert before.rindex(texts) < before.rindex("<fieldset")
+
+
+def test_a_saved_translations_slug_is_folded_away_too(campaigner, personas):
+    letter = make_letter(organiser=personas.organisation_a)  # with its Arabic translation
+    translation = letter.translations.get()
+    page = campaigner.get(f"/admin/letters/letter/{letter.pk}/change/").content.decode()
+    assert f'value="{translation.slug}"' in page
+    assert_slug_folded_under_advanced(page, "translations-0-slug")
 
 
 def test_a_new_letter_gets_its_slug_from_its_title(campaigner, personas):

@@ -89,7 +89,10 @@ class LetterTranslationInline(ScopedInline, admin.StackedInline):
     model = Letter
     form = SlugFromTitleForm
     fk_name = "translation_of"
-    fields = ["language", "title", "summary", "body", "place", "notes_to_editors", "slug"]
+    fieldsets = [
+        (None, {"fields": ["language", "title", "summary", "body", "place", "notes_to_editors"]}),
+        (gettext_lazy("Advanced"), {"fields": ["slug"], "classes": ["collapse"]}),
+    ]
     extra = 0
     verbose_name = gettext_lazy("translation")
     verbose_name_plural = gettext_lazy("translations")
