@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 EMPTY_INLINES = {
     f"{prefix}-{suffix}": "0"
-    for prefix in ["demands", "key_facts", "photos", "cohosts"]
+    for prefix in ["demands_en", "demands_ar", "key_facts_en", "key_facts_ar", "photos", "cohosts"]
     for suffix in ["TOTAL_FORMS", "INITIAL_FORMS"]
 }
 
@@ -325,7 +325,6 @@ def test_editing_a_petition_shows_and_keeps_both_texts(campaigner, personas):
         make_target(),
         slug=petition.slug,
         ar_title="الحرية لكل المعتقلين",
-        **{"demands-INITIAL_FORMS": "0"},
     )
     data.update(inline_rows(petition))
     response = campaigner.post(url, data)
@@ -337,8 +336,15 @@ def test_editing_a_petition_shows_and_keeps_both_texts(campaigner, personas):
 def inline_rows(petition) -> dict:
     rows = {}
     for prefix, items, fields in [
-        ("demands", petition.demands.all(), ["language", "position", "heading", "text"]),
-        ("key_facts", petition.key_facts.all(), ["language", "position", "figure", "label"]),
+        (f"demands_{code}", petition.demands.filter(language=code), ["position", "heading", "text"])
+        for code in ("en", "ar")
+    ] + [
+        (
+            f"key_facts_{code}",
+            petition.key_facts.filter(language=code),
+            ["position", "figure", "label"],
+        )
+        for code in ("en", "ar")
     ]:
         items = list(items)
         rows[f"{prefix}-TOTAL_FORMS"] = str(len(items))
@@ -349,6 +355,44 @@ def inline_rows(petition) -> dict:
             for name in fields:
                 rows[f"{prefix}-{index}-{name}"] = str(getattr(item, name))
     return rows
+
+
+def group(page: str, prefix: str) -> str:
+    start = page.index(f'id="{prefix}-group"')
+    return page[start : page.index("js-inline-admin-formset", start)]
+
+
+def test_demands_and_key_facts_are_edited_in_one_group_per_language(campaigner, personas):
+    petition = make_petition(organiser=personas.organisation_a)
+    page = campaigner.get(f"/admin/petitions/petition/{petition.pk}/change/").content.decode()
+    english, arabic = group(page, "demands_en"), group(page, "demands_ar")
+    assert "Open the prisons" in english and "افتحوا السجون" not in english
+    assert "افتحوا السجون" in arabic and "Open the prisons" not in arabic
+    assert "Demands: Arabic — " in arabic and 'lang="ar"' in arabic and 'dir="rtl"' in arabic
+    assert "-language" not in english + arabic  # the group says the language
+    assert "112,000" in group(page, "key_facts_en") and "fieldset module ordered" not in page
+    assert 'class="module ordered' in english
+
+
+def test_a_row_added_to_the_arabic_group_is_arabic_and_orders_only_its_own(campaigner, personas):
+    petition = make_petition(organiser=personas.organisation_a)
+    data = petition_post(personas.organisation_a, make_target(), slug=petition.slug)
+    data.update(inline_rows(petition))
+    data.update(
+        {
+            "demands_ar-TOTAL_FORMS": "2",
+            "demands_ar-0-position": "1",  # moved down below the new one
+            "demands_ar-1-position": "0",
+            "demands_ar-1-heading": "أوقفوا التعذيب",
+            "demands_ar-1-text": "الآن.",
+        }
+    )
+    url = f"/admin/petitions/petition/{petition.pk}/change/"
+    response = campaigner.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    arabic = petition.demands.filter(language="ar").order_by("position")
+    assert [d.heading for d in arabic] == ["أوقفوا التعذيب", "افتحوا السجون"]
+    assert [d.heading for d in petition.demands.filter(language="en")] == ["Open the prisons"]
 
 
 # A4: a true preview
@@ -633,6 +677,7 @@ def test_a_letters_translation_is_written_on_the_originals_page(campaigner, pers
     url = f"/admin/letters/letter/{letter.pk}/change/"
     page = campaigner.get(url).content.decode()
     assert 'id="translations-group"' in page
+    assert_slug_folded_under_advanced(page, "translations-__prefix__-slug")
     response = campaigner.post(
         url,
         letter_post(
@@ -653,6 +698,24 @@ def test_a_letters_translation_is_written_on_the_originals_page(campaigner, pers
     translation = letter.translations.get()
     assert translation.slug == "awqfwa-alhjmat-ala-almdnyyn"
     assert translation.organiser == letter.organiser and translation.state == letter.state
+
+
+def assert_slug_folded_under_advanced(page: str, name: str) -> None:
+    """The field sits in a collapsed fieldset (Django renders it as <details>) titled
+    Advanced, after the row's texts."""
+    before = page[: page.index(f'name="{name}"')]
+    fieldset = before[before.rindex("<fieldset") :]
+    assert "collapse" in fieldset and "<details" in fieldset and "Advanced" in fieldset
+    texts = f'name="{name.rpartition("-")[0]}-notes_to_editors"'
+    assert before.rindex(texts) < before.rindex("<fieldset")
+
+
+def test_a_saved_translations_slug_is_folded_away_too(campaigner, personas):
+    letter = make_letter(organiser=personas.organisation_a)  # with its Arabic translation
+    translation = letter.translations.get()
+    page = campaigner.get(f"/admin/letters/letter/{letter.pk}/change/").content.decode()
+    assert f'value="{translation.slug}"' in page
+    assert_slug_folded_under_advanced(page, "translations-0-slug")
 
 
 def test_a_new_letter_gets_its_slug_from_its_title(campaigner, personas):

@@ -86,7 +86,7 @@ def test_demands_are_reordered_with_move_buttons(live_server, page):
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"**/admin/petitions/petition/{petition.pk}/change/")
 
-    demands = page.locator("#demands-group")
+    demands = page.locator("#demands_en-group")
     assert demands.locator("input[name$='-position']").first.is_hidden()
     second = demands.locator("tr.form-row", has=page.locator("input[value='Second demand']"))
     second.get_by_role("button", name="Move up").click()

@@ -24,7 +24,7 @@ def test_admin_pages_for_petitions_and_signatures_open(admin_client):
 def test_staff_create_a_petition_with_two_languages(admin_client):
     organiser, target = make_organiser(), make_target()
     inline = {}
-    for prefix in ["demands", "key_facts", "photos", "cohosts"]:
+    for prefix in ["demands_en", "demands_ar", "key_facts_en", "key_facts_ar", "photos", "cohosts"]:
         inline.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     for language, title in [("en", "Stop the raids"), ("ar", "أوقفوا المداهمات")]:
         inline.update(

@@ -138,7 +138,7 @@ def petition_form(petition, cohosts: list[tuple[str, str]], initial=0, delete=()
         "en_pledge": "I call on you.",
         "double_opt_in": "on",
     }
-    for prefix in ["demands", "key_facts", "photos"]:
+    for prefix in ["demands_en", "demands_ar", "key_facts_en", "key_facts_ar", "photos"]:
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
     data |= {"cohosts-TOTAL_FORMS": str(len(cohosts)), "cohosts-INITIAL_FORMS": str(initial)}
     existing = list(petition.cohosts.all())

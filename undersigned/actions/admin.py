@@ -13,10 +13,15 @@ from undersigned.audit.models import record
 from undersigned.organisations.models import Organisation
 from undersigned.pages.markdown import render_markdown
 from undersigned.staff.languages import language_name
+from undersigned.staff.markdown import MarkdownPreviewAdmin
 from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import lifecycle
 from .models import State
+
+
+def without(fields, names) -> list:
+    return [field for field in fields if field not in names]
 
 
 def lifecycle_action(name: str, change, description, done_message):
@@ -72,13 +77,23 @@ def actions_delete_last(actions: dict) -> dict:
     return actions
 
 
-class ActionAdmin(ScopedAdmin):
+class ActionAdmin(MarkdownPreviewAdmin, ScopedAdmin):
     """Open, close and reopen go through the lifecycle, one action at a time. An action that
     has been signed is never deleted here (it is closed; its signers' data is erased on
     schedule): neither its page nor the bulk action offers it."""
 
     actions = [open_selected, close_selected, reopen_selected]
     change_form_template = "actions/admin/change_form.html"
+    saved_previews: tuple[str, ...] = ()  # read-only previews, for those who may not edit
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.has_change_permission(request, obj):
+            return fieldsets
+        return [  # an editor's Markdown widget shows the text as shown already
+            (name, {**options, "fields": without(options["fields"], self.saved_previews)})
+            for name, options in fieldsets
+        ]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["order_labels"] = {
@@ -129,15 +144,9 @@ class ActionAdmin(ScopedAdmin):
         return super().has_delete_permission(request, obj)
 
 
-MARKDOWN_HELP = _(
-    "Formatting: **bold**, *italic*, a line starting with ## is a heading, with - a list "
-    "item; [words](https://example.org) make a link; a blank line starts a new paragraph. "
-    "The preview below shows the text as it was last saved."
-)
-
-
 def markdown_preview(text: str) -> str:
-    """The saved Markdown as the public page renders it (the same sanitiser)."""
+    """The saved Markdown as the public page renders it (the same sanitiser), for those
+    who read the page without its editor (whose widget shows it: staff/markdown.py)."""
     if not (text or "").strip():
         return "—"
     return format_html('<div class="markdown-preview" dir="auto">{}</div>', render_markdown(text))

@@ -31,6 +31,7 @@ from undersigned.ownership import within
 from undersigned.petitions.models import Signature
 from undersigned.petitions.sharing import CHANNELS
 from undersigned.staff import access as organisation_access
+from undersigned.staff.markdown import MarkdownFields, MarkdownPreviewAdmin, preview_response
 from undersigned.staff.scoping import ReadOnly, ScopedAdmin, ScopedInline
 from undersigned.storage import download_response, private_files
 
@@ -96,6 +97,11 @@ class ActionAdmin(ReadOnly, admin.ModelAdmin):
         return [
             path("<path:object_id>/progress/", view(self.progress_view), name=f"{name}_progress"),
             path("<path:object_id>/deliver/", view(self.deliver_view), name=f"{name}_deliver"),
+            path(
+                "<path:object_id>/deliver/markdown-preview/",
+                view(self.deliver_preview_view),
+                name=f"{name}_deliver_preview",
+            ),
             path("<path:object_id>/package/", view(self.package_view), name=f"{name}_package"),
             path("<path:object_id>/updates/", view(self.updates_view), name=f"{name}_updates"),
             *super().get_urls(),
@@ -190,6 +196,11 @@ class ActionAdmin(ReadOnly, admin.ModelAdmin):
         context = {"action": action, "delivery": delivery, "form": form, "photos": photos}
         title = _("Record the delivery") if delivery is None else _("Edit the delivery")
         return staff_page(self.admin_site, request, "delivery/admin/deliver.html", title, context)
+
+    def deliver_preview_view(self, request, object_id):
+        """The delivery form's Preview buttons: for those who may record the delivery."""
+        access.get_action_for_staff(request, self.kind, object_id, *self.deliver_permissions())
+        return preview_response(request, self.admin_site)
 
     def package_view(self, request, object_id):
         if request.method != "POST":
@@ -446,15 +457,16 @@ class PackageAdmin(ReadOnly, ScopedAdmin):
         return redirect(reverse("admin:delivery_package_change", args=[package.pk]))
 
 
-class TargetResponseTextInline(ScopedInline, admin.StackedInline):
+class TargetResponseTextInline(MarkdownFields, ScopedInline, admin.StackedInline):
     model = TargetResponseText
+    markdown_fields = ("summary",)
     extra = 0
     min_num = 1
     max_num = len(settings.LANGUAGES)
 
 
 @admin.register(TargetResponse)
-class TargetResponseAdmin(ScopedAdmin):
+class TargetResponseAdmin(MarkdownPreviewAdmin, ScopedAdmin):
     """Responses are recorded once an action is delivered: the delivery is chosen among the
     user's organisation's, and the public page shows the response at once."""
 

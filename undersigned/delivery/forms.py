@@ -5,6 +5,8 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from undersigned.staff.markdown import markdown_field
+
 from .models import Delivery, Package
 from .services import DeliveryDetails, PhotoUpload
 
@@ -68,12 +70,14 @@ class DeliveryForm(forms.Form):
                 help_text=_("Leave empty to name the action's targets."),
                 widget=forms.TextInput(attrs=typed_in),
             )
-            self.fields[f"note_{code}"] = forms.CharField(
-                label=_("Public note (%(language)s)") % {"language": name},
-                max_length=5000,
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 5, **typed_in}),
-                help_text=_("Markdown. Shown on the public page under “Delivered to … on …”."),
+            self.fields[f"note_{code}"] = markdown_field(
+                forms.CharField(
+                    label=_("Public note (%(language)s)") % {"language": name},
+                    max_length=5000,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 5, **typed_in}),
+                ),
+                shown_where=_("Shown on the public page under “Delivered to … on …”."),
             )
         if not may_send_updates:
             del self.fields["send_updates"]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from undersigned.actions import admin as cohost_admin
-from undersigned.actions.admin import MARKDOWN_HELP, ActionAdmin, markdown_preview, preview_links
+from undersigned.actions.admin import ActionAdmin, markdown_preview, preview_links
 from undersigned.actions.slugs import unique_slug
 from undersigned.staff import access
 from undersigned.staff.languages import (
@@ -25,6 +25,7 @@ from undersigned.staff.languages import (
     fields_with_languages,
     language_fields_form,
 )
+from undersigned.staff.markdown import markdown_field
 from undersigned.staff.scoping import AuditedViews, ScopedAdmin, ScopedInline
 
 from . import embed, importer, services
@@ -69,12 +70,12 @@ class SlugFromTitleForm(forms.ModelForm):
             self.fields["slug"].help_text = gettext_lazy(
                 "The letter's address. Leave empty to make it from the title."
             )
-        for name in ("body", "notes_to_editors"):
-            if name in self.fields:
-                self.fields[name].help_text = MARKDOWN_HELP
         for name in ("title", "summary", "body", "place", "notes_to_editors"):
             if name in self.fields:  # an English letter reads left to right in the Arabic admin
                 self.fields[name].widget.attrs["dir"] = "auto"
+        for name in ("body", "notes_to_editors"):
+            if name in self.fields:
+                markdown_field(self.fields[name])
 
     def clean(self):
         cleaned = super().clean()
@@ -92,7 +93,10 @@ class LetterTranslationInline(ScopedInline, admin.StackedInline):
     model = Letter
     form = SlugFromTitleForm
     fk_name = "translation_of"
-    fields = ["language", "title", "summary", "body", "place", "notes_to_editors", "slug"]
+    fieldsets = [
+        (None, {"fields": ["language", "title", "summary", "body", "place", "notes_to_editors"]}),
+        (gettext_lazy("Advanced"), {"fields": ["slug"], "classes": ["collapse"]}),
+    ]
     extra = 0
     verbose_name = gettext_lazy("translation")
     verbose_name_plural = gettext_lazy("translations")
@@ -151,6 +155,7 @@ class LetterAdmin(ActionAdmin):
     ]
     list_filter = ["state", "language", "organiser"]
     readonly_fields = ["state", "preview", "body_preview", "embed_code", "cohost_codes"]
+    saved_previews = ("body_preview",)
     search_fields = ["title", "slug"]
     inlines = [LetterTranslationInline, NetworkInline, PressContactInline, CoHostInline]
 

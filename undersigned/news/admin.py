@@ -9,6 +9,7 @@ from undersigned.staff.languages import (
     fields_with_languages,
     language_fields_form,
 )
+from undersigned.staff.markdown import MarkdownFields, MarkdownPreviewAdmin
 from undersigned.staff.scoping import ScopedAdmin, ScopedInline
 
 from . import views_count
@@ -19,8 +20,9 @@ COVER_TEXTS = {"translated_alt_text": "alt_text", "translated_credit": "credit"}
 TAG_NAMES = {"translated_names": "name"}
 
 
-class PostTextInline(ScopedInline, admin.StackedInline):
+class PostTextInline(MarkdownFields, ScopedInline, admin.StackedInline):
     model = PostText
+    markdown_fields = ("body", "notes_to_editors")
     extra = 0
     min_num = 1
     max_num = 2
@@ -51,7 +53,7 @@ class CoverInline(LanguageFieldsAdmin, ScopedInline, admin.StackedInline):
 
 
 @admin.register(Post)
-class PostAdmin(ScopedAdmin):
+class PostAdmin(MarkdownPreviewAdmin, ScopedAdmin):
     list_display = ["__str__", "kind", "organisation", "published_at", "publication", "views"]
     list_filter = ["kind", "organisation", "tags"]
     search_fields = ["slug", "texts__title"]

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
-from django.utils.translation import get_language, ngettext
+from django.utils.text import format_lazy
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from undersigned.actions import admin as cohost_admin
@@ -18,7 +20,13 @@ from undersigned.staff.languages import (
 from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, ScopedInline
 
 from . import embed, retention, services
-from .admin_forms import TEXT_FIELDS, PetitionAdminForm, text_field, text_fieldsets
+from .admin_forms import (
+    TEXT_FIELDS,
+    LanguageHeading,
+    PetitionAdminForm,
+    text_field,
+    text_fieldsets,
+)
 from .models import (
     CoHost,
     Demand,
@@ -49,12 +57,65 @@ class OrderedInline(ScopedInline, admin.TabularInline):
 
 class DemandInline(OrderedInline):
     model = Demand
-    fields = ["language", "position", "heading", "text"]
+    fields = ["position", "heading", "text"]
 
 
 class KeyFactInline(OrderedInline):
     model = KeyFact
-    fields = ["language", "position", "figure", "label"]
+    fields = ["position", "figure", "label"]
+
+
+class OneLanguageFormSet(BaseInlineFormSet):
+    """The rows of one language: their own prefix (`demands_ar`), and new rows are in it."""
+
+    language = ""
+
+    @classmethod
+    def get_default_prefix(cls):
+        return f"{super().get_default_prefix()}_{cls.language}"
+
+    def save_new(self, form, commit=True):
+        form.instance.language = self.language
+        return super().save_new(form, commit)
+
+
+class OneLanguageInline:
+    """Mix into an OrderedInline made by `per_language`: only the rows of its language."""
+
+    language = ""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(language=self.language)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name != "position":  # typed in this language
+            bidi = get_language_info(self.language)["bidi"]
+            field.widget.attrs.update({"lang": self.language, "dir": "rtl" if bidi else "ltr"})
+        return field
+
+
+def per_language(inline) -> list:
+    """One inline group per language ("Demands — Arabic"), each ordered on its own."""
+    made = []
+    for code, _name in settings.LANGUAGES:
+        formset = type(
+            f"{inline.__name__}FormSet_{code}", (OneLanguageFormSet,), {"language": code}
+        )
+        plural = inline.model._meta.verbose_name_plural
+        made.append(
+            type(
+                f"{inline.__name__}_{code}",
+                (OneLanguageInline, inline),
+                {
+                    "language": code,
+                    "formset": formset,
+                    "verbose_name_plural": format_lazy("{}: {}", plural, LanguageHeading(code)),
+                    "classes": [*inline.classes, f"language-group language-{code}"],
+                },
+            )
+        )
+    return made
 
 
 PHOTO_TEXTS = {"translated_alt_text": "alt_text", "translated_credit": "credit"}
@@ -83,7 +144,7 @@ class PetitionAdmin(ActionAdmin):
     list_display = ["title", "slug", "organiser", "state", "opens_at", "closes_at", "count"]
     list_filter = ["state", "organiser"]
     search_fields = ["slug", "texts__title"]
-    inlines = [DemandInline, KeyFactInline, PhotoInline, CoHostInline]
+    inlines = [*per_language(DemandInline), *per_language(KeyFactInline), PhotoInline, CoHostInline]
     actions = [*ActionAdmin.actions, "recount"]
     fieldsets = [
         *text_fieldsets(),
@@ -104,6 +165,7 @@ class PetitionAdmin(ActionAdmin):
         (_("Embed on another site"), {"fields": ["embed_code", "cohost_codes"]}),
         (_("Advanced"), {"fields": ["slug", "require_challenge"], "classes": ["collapse"]}),
     ]
+    saved_previews = tuple(text_field(code, "body_preview") for code, _name in settings.LANGUAGES)
     readonly_fields = [
         "state",
         "preview",

@@ -7,8 +7,8 @@ from django.forms.models import fields_for_model
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from undersigned.actions.admin import MARKDOWN_HELP
 from undersigned.actions.slugs import unique_slug
+from undersigned.staff.markdown import markdown_field
 
 from .models import Petition, PetitionText
 
@@ -28,7 +28,7 @@ def language_text_fields() -> dict[str, forms.Field]:
         for name, field in fields_for_model(PetitionText, fields=TEXT_FIELDS).items():
             field.required = False
             if name == "body":
-                field.help_text = MARKDOWN_HELP
+                markdown_field(field)
             field.widget.attrs.update({"lang": code, "dir": direction})
             declared[text_field(code, name)] = field
     return declared

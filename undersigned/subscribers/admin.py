@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from undersigned.delivery.models import TargetResponse
 from undersigned.emails.sending import templated_email
 from undersigned.staff import access
+from undersigned.staff.markdown import MarkdownFields, MarkdownPreviewAdmin
 from undersigned.staff.scoping import AuditedViews, ReadOnly, ScopedAdmin, ScopedInline
 
 from . import updates
@@ -44,15 +45,16 @@ class SubscriptionAdmin(AuditedViews, ReadOnly, ScopedAdmin):
     readonly_fields = fields
 
 
-class UpdateTextInline(ScopedInline, admin.StackedInline):
+class UpdateTextInline(MarkdownFields, ScopedInline, admin.StackedInline):
     model = UpdateText
+    markdown_fields = ("body",)
     extra = 0
     min_num = 1
     max_num = len(settings.LANGUAGES)
 
 
 @admin.register(Update)
-class UpdateAdmin(ScopedAdmin):
+class UpdateAdmin(MarkdownPreviewAdmin, ScopedAdmin):
     """Write an update, preview it in each language, send a test to yourself, then send it.
     Once sending starts it can no longer be changed; its page follows the progress."""
 

@@ -1,5 +1,6 @@
 // Demands and key facts: "Move up" and "Move down" buttons instead of typed positions.
-// Each row moves past the nearest row of the same language; positions are then renumbered
+// Each row moves past the nearest row of the same language (each language has its own
+// group on the petition form); positions are then renumbered
 // in the order shown. Without JavaScript the position fields stay and work as before.
 "use strict";
 (function () {
