@@ -90,7 +90,7 @@ def test_load_demo_twice_changes_nothing(data_dir, capsys):
 
 
 def test_load_demo_publishes_the_seeds_posts_linked_to_their_actions(data_dir, client):
-    from undersigned.news.models import Kind, Post
+    from undersigned.news.models import Cover, Kind, Post
 
     call_command("load_demo")
     call_command("load_demo")  # idempotent
@@ -105,6 +105,9 @@ def test_load_demo_publishes_the_seeds_posts_linked_to_their_actions(data_dir, c
     letter_page = client.get("/en/letters/emergency-session-syria/").content.decode()
     assert "Latest news" in letter_page
     assert "223 organisations urge" in letter_page
+    for cover in Cover.objects.all():  # resized and named by content, like uploads
+        assert cover.variants and cover.image.name.startswith("news/covers/original/")
+        assert release.slug not in cover.image.name and cover.width > 0
 
 
 def test_the_demo_petition_shows_approved_messages_in_both_languages(data_dir, client):

@@ -265,6 +265,6 @@ def load_post(spec: dict) -> str:
         alt, alt_ar, credit = spec["cover"]
         cover = Cover(post=post, alt_text=alt, translated_alt_text={"ar": alt_ar}, credit=credit)
         picture = demo_picture((24, 38, 64), (240, 200, 120), seed=len(spec["slug"]))
-        cover.image.save(f"{spec['slug']}.jpg", ContentFile(picture), save=False)
+        cover.image = ContentFile(picture, name="cover.jpg")  # resized, stored by content
         cover.save()
     return f"{spec['kind']} {spec['slug']}"
