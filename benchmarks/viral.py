@@ -606,7 +606,11 @@ def sign_request(tokens: dict, label: str) -> Callable[[int], bytes]:
 
 
 def view_request(number: int) -> bytes:
-    return f"GET {VIEWS[number % 2]} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\n\r\n".encode()
+    """A page view as a browser asks for it: gzip accepted (as bench.lua does)."""
+    return (
+        f"GET {VIEWS[number % 2]} HTTP/1.1\r\nHost: 127.0.0.1:{PORT}\r\n"
+        "Accept-Encoding: gzip, deflate, br\r\n\r\n"
+    ).encode()
 
 
 class Sampler:
