@@ -175,14 +175,19 @@ def test_each_backup_code_signs_in_once(client, world, personas, enrolled):
     assert "not right" in again.post(VERIFY, {"code": codes[0]}).content.decode()
 
 
-def test_wrong_codes_are_throttled_like_passwords(client, world, personas, enrolled, settings):
+def locked_by_wrong_codes(client, device, settings):
+    """Three wrong codes after the right password, then the right code: refused, locked."""
     settings.LOGIN_FAILURES_ALLOWED = 3
-    device, _codes = enrolled
     sign_in(client, "data_officer_a")
     for _ in range(3):
         client.post(VERIFY, {"code": "000000"})
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
-    refused = client.post(VERIFY, {"code": code_now(device)})
+    return client.post(VERIFY, {"code": code_now(device)})
+
+
+def test_wrong_codes_are_throttled_like_passwords(client, world, personas, enrolled, settings):
+    device, _codes = enrolled
+    refused = locked_by_wrong_codes(client, device, settings)
     assert "Too many failed sign-ins" in refused.content.decode()
     assert follow_to_signers(client) == VERIFY
 
@@ -389,13 +394,8 @@ def test_the_demo_passwords_pass_the_validators(db, settings, tmp_path):
 def test_a_burst_of_wrong_codes_warns_the_owner_that_the_password_is_known(
     client, world, personas, enrolled, settings, smtp_server, run_tasks
 ):
-    settings.LOGIN_FAILURES_ALLOWED = 3
     device, _codes = enrolled
-    sign_in(client, "data_officer_a")
-    for _ in range(3):
-        client.post(VERIFY, {"code": "000000"})
-    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
-    client.post(VERIFY, {"code": code_now(device)})  # refused while locked
+    locked_by_wrong_codes(client, device, settings)
     run_tasks()
     sent = [m for m in smtp_server.messages if m["to"] == ["data_officer_a@example.org"]]
     assert len(sent) == 1
