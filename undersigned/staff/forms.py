@@ -20,19 +20,20 @@ class ThrottledLoginForm(AdminAuthenticationForm):
         wait = logins.wait_seconds(self.request, username)
         if wait:
             raise forms.ValidationError(
-                refused(self.request, username, "sign_in.refused", wait), code="throttled"
+                refused(self.request, username, PASSWORD, wait), code="throttled"
             )
         try:
             return super().clean()
         except forms.ValidationError:
-            failed(self.request, username, "sign_in.failed", step=PASSWORD)
+            failed(self.request, username, PASSWORD)
             raise
 
 
-PASSWORD, CODE = "password", "code"  # the step of the sign-in that failed
+PASSWORD, CODE = "password", "code"  # the steps of a sign-in
+AUDIT_OBJECT = {PASSWORD: "sign_in", CODE: "second_factor"}  # "<object>.failed" and so on
 
 
-def failed(request, username: str, action: str, step: str) -> int:
+def failed(request, username: str, step: str) -> int:
     """Count a failed step of a sign-in and put it on the record; the account's owner is
     emailed when its failures reach the throttle. Returns the account's failures."""
     failures = logins.record_failure(request, username)
@@ -40,15 +41,16 @@ def failed(request, username: str, action: str, step: str) -> int:
     if account and failures == settings.LOGIN_FAILURES_ALLOWED:
         language = translation.get_language()
         tasks.warn_of_failed_sign_ins.enqueue(account.pk, failures, language, step)
+    action = f"{AUDIT_OBJECT[step]}.failed"
     record(account, action, username=username[:150], client=ip_hash(request), failures=failures)
     return failures
 
 
-def refused(request, username: str, action: str, wait: int) -> str:
+def refused(request, username: str, step: str, wait: int) -> str:
     """A sign-in step refused while the account or the client waits: on the record."""
     record(
         account_named(username),
-        action,
+        f"{AUDIT_OBJECT[step]}.refused",
         username=username[:150],
         client=ip_hash(request),
         wait=wait,

@@ -115,11 +115,11 @@ def verify(request, context):
         username = user.get_username()
         wait = logins.wait_seconds(request, username)
         if wait:
-            form.add_error("code", refused(request, username, "second_factor.refused", wait))
+            form.add_error("code", refused(request, username, CODE, wait))
         elif device := match_token(user, form.cleaned_data["code"]):
             return verified(request, device, context["next_url"])
         else:
-            failed(request, username, "second_factor.failed", step=CODE)
+            failed(request, username, CODE)
             form.add_error("code", wrong_code())
     context.update(
         title=gettext("Give your code"),
