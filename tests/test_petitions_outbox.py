@@ -6,9 +6,13 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
+from undersigned.emails.models import SentEmail
+from undersigned.emails.sending import record_sent
 from undersigned.petitions.models import Signature
+from undersigned.petitions.tasks import send_first_emails
 from undersigned.protection.crypto import email_digest
 from undersigned.workers.outboxes import drain_all
 
@@ -17,15 +21,15 @@ from .factories import make_petition, signer
 URL = "/en/petitions/free-the-detained/"
 
 
-def due_signatures(petition, count: int) -> None:
+def due_signatures(petition, count: int, language="en") -> None:
     Signature.objects.bulk_create(
         Signature(
             petition=petition,
             name=f"Signer {n}",
-            email=f"signer{n}@example.org",
-            email_digest=email_digest(f"signer{n}@example.org"),
+            email=f"signer{n}-{petition.slug}@example.org",
+            email_digest=email_digest(f"signer{n}-{petition.slug}@example.org"),
             country="SY",
-            language="en",
+            language=language,
             status=Signature.Status.PENDING,
             email_due=True,
         )
@@ -121,3 +125,40 @@ def test_a_signature_invalidated_after_its_email_was_queued_gets_none(client, ru
     run_tasks()
     assert mail.outbox == []
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+
+
+@pytest.mark.django_db(transaction=True)  # as the worker runs: no test transaction around
+def test_a_batch_reads_its_petitions_titles_once_and_records_each_email_in_one_insert():
+    """A surge's emails cost the database one statement each: the petitions' titles are
+    read once per batch (never their bodies), each sent email is one INSERT committed on
+    its own."""
+    due_signatures(make_petition(), 3, language="ar")
+    due_signatures(make_petition("second", title="Stop the sieges"), 3)
+    ids = list(Signature.objects.order_by("pk").values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        assert send_first_emails.call(ids) == 6
+    texts = [q["sql"] for q in queries if "petitions_petitiontext" in q["sql"]]
+    assert len(texts) == 1 and '"body"' not in texts[0]
+    inserts = [q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "emails_sentemail"')]
+    assert len(inserts) == 6
+    assert len(queries) == 6 + 3  # the signatures, the titles, the keys already sent
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert sum("Stop the sieges" in subject for subject in subjects) == 3
+    assert sum("الحرية للمعتقلين" in subject for subject in subjects) == 3
+    assert SentEmail.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_an_email_recorded_twice_is_recorded_once_and_spoils_no_transaction():
+    # two workers that sent the same email at once: the second record is a no-op, and
+    # the caller's transaction (here the test's) goes on
+    record_sent("petitions.first-email:1")
+    record_sent("petitions.first-email:1")
+    assert SentEmail.objects.filter(key="petitions.first-email:1").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_recorded_twice_outside_a_transaction_is_recorded_once():
+    record_sent("petitions.first-email:1")
+    record_sent("petitions.first-email:1")
+    assert SentEmail.objects.filter(key="petitions.first-email:1").count() == 1

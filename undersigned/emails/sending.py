@@ -11,7 +11,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    transaction,
+)
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -122,14 +128,15 @@ def record_sent(key: str) -> None:
     """Record an email the server has accepted. It is out: a database that is restarting
     is waited for (up to SENT_RECORD_PATIENCE seconds) rather than failing the task, whose
     retry would send the email again."""
-    from .models import SentEmail
 
     deadline = time.monotonic() + settings.SENT_RECORD_PATIENCE
     wait = 0.25
     while True:
         try:
-            SentEmail.objects.bulk_create([SentEmail(key=key)], ignore_conflicts=True)
+            insert_sent(key)
             return
+        except IntegrityError:
+            return  # another worker recorded it at the same moment: it is out either way
         except (OperationalError, InterfaceError):
             if time.monotonic() > deadline:
                 raise
@@ -137,6 +144,18 @@ def record_sent(key: str) -> None:
             time.sleep(wait)
             wait = min(wait * 2, 5)
             close_old_connections()
+
+
+def insert_sent(key: str) -> None:
+    """One INSERT committed on its own (a batch records one per email sent); inside a
+    caller's transaction, in a savepoint, so that a conflict does not spoil it."""
+    from .models import SentEmail
+
+    if transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            SentEmail.objects.create(key=key)
+    else:
+        SentEmail.objects.create(key=key)
 
 
 def retry_later(task, args: tuple, attempt: int, error: Exception) -> None:

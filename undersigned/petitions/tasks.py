@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django_tasks import task
@@ -19,10 +20,21 @@ from undersigned.emails.sending import (
 from undersigned.pages.confirmations import make_token
 
 
+def for_emails(signatures):
+    """Signatures with what their emails show: the organiser, and each petition's titles
+    read once per batch (not its texts' bodies, once per email)."""
+    from .models import PetitionText
+
+    titles = PetitionText.objects.only("petition_id", "language", "title")
+    return signatures.select_related("petition__organiser").prefetch_related(
+        Prefetch("petition__texts", queryset=titles)
+    )
+
+
 def _signature(signature_id: int):
     from .models import Signature
 
-    return Signature.objects.select_related("petition__organiser").filter(pk=signature_id).first()
+    return for_emails(Signature.objects.filter(pk=signature_id)).first()
 
 
 def _email_context(signature) -> dict:
@@ -70,12 +82,9 @@ def send_first_emails(signature_ids: list[int], attempt: int = 0) -> int:
     erased or invalidated meanwhile gets none."""
     from .models import Signature
 
-    signatures = (
-        Signature.objects.held()
-        .select_related("petition__organiser")
-        .filter(pk__in=signature_ids, status__in=FIRST_EMAIL)
-        .order_by("pk")
-    )
+    signatures = for_emails(
+        Signature.objects.held().filter(pk__in=signature_ids, status__in=FIRST_EMAIL)
+    ).order_by("pk")
     emails, signature_of = [], {}
     for signature in signatures:
         key = f"petitions.first-email:{signature.pk}"
@@ -97,13 +106,11 @@ def still_to_confirm(signature_ids):
     """Those of these signatures still waiting for confirmation, with data, not delivered."""
     from .models import Signature, State
 
-    return (
+    return for_emails(
         Signature.objects.held()
-        .select_related("petition__organiser")
         .filter(pk__in=signature_ids, status=Signature.Status.PENDING)
         .exclude(petition__state=State.DELIVERED)
-        .order_by("pk")
-    )
+    ).order_by("pk")
 
 
 @task()
@@ -136,12 +143,9 @@ def resend_confirmation(context, petition_id: int, email_digest: str, attempt: i
     looked up here, never in the request, so the page answers alike for every address."""
     from .models import Signature
 
-    signature = (
-        Signature.objects.held()
-        .filter(petition_id=petition_id, email_digest=email_digest)
-        .select_related("petition__organiser")
-        .first()
-    )
+    signature = for_emails(
+        Signature.objects.held().filter(petition_id=petition_id, email_digest=email_digest)
+    ).first()
     # a retry after a mail-server failure was already claimed by the first attempt
     if signature is None or (attempt == 0 and not signature.claim_resend(RESEND_EVERY)):
         return False
