@@ -128,7 +128,6 @@ def record_sent(key: str) -> None:
     """Record an email the server has accepted. It is out: a database that is restarting
     is waited for (up to SENT_RECORD_PATIENCE seconds) rather than failing the task, whose
     retry would send the email again."""
-
     deadline = time.monotonic() + settings.SENT_RECORD_PATIENCE
     wait = 0.25
     while True:
