@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "undersigned.settings")
 
+from benchmarks.throwaway import throwaway_database  # noqa: E402
+
 
 def rows(petition, start, count, fields, connection):
     from undersigned.petitions.models import Signature
@@ -90,23 +92,8 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database this benchmark may create and drop.")
-    import django
-    from django.core.management import call_command
-    from django.test.utils import get_runner  # noqa: F401  (settings must load first)
-
-    django.setup()
-    from django.db import connection
-
-    creation = connection.creation
-    test_name = creation._get_test_db_name()
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        call_command("migrate", verbosity=0)
+    with throwaway_database():
         measure(args)
-    finally:
-        creation.destroy_test_db(test_name, verbosity=0)
 
 
 if __name__ == "__main__":

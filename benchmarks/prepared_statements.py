@@ -23,6 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "undersigned.settings")
+
+from benchmarks.throwaway import throwaway_database  # noqa: E402
+
 MODES = {"prepared": True, "not prepared": False}
 
 
@@ -99,24 +102,9 @@ def main() -> None:
     parser.add_argument("--signatures", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=4)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database this benchmark may create and drop.")
     os.environ.setdefault("RATE_LIMITS", "off")
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    from django.db import connection
-
-    creation = connection.creation
-    test_name = creation._get_test_db_name()
-    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        call_command("migrate", verbosity=0)
+    with throwaway_database():
         measure(args)
-    finally:
-        connection.close()
-        creation.destroy_test_db(test_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ DATABASES = {
 # "try again" page with their input) instead of holding every request for long.
 DATABASE_TIMEOUT = env_int("DATABASE_TIMEOUT", 3)
 # PostgreSQL plans a statement run five times on one connection once, then reuses the
-# plan (a signature's INSERT: ~40% less of PostgreSQL's time, docs/performance.md). The
+# plan (a signature's INSERT: a third less of PostgreSQL's time, docs/performance.md). The
 # values then travel apart from the SQL. Off behind a pooler that cannot keep prepared
 # statements (PgBouncer in transaction mode before 1.21, or without max_prepared_statements).
 PREPARED_STATEMENTS = (
